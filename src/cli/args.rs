@@ -1,0 +1,84 @@
+//! Command-line arguments (clap), parsed into plain data the commands run on.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Build transactional email: MJML + Tera templates, one YAML brand, checked HTML and text.
+#[derive(Debug, Parser)]
+#[command(name = "letterpress", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build every email into the bundle folder (default: out/).
+    Build(BuildArgs),
+    /// Build and check every email without writing anything.
+    Check(BuildArgs),
+    /// Render one template with given data and print JSON {subject, preheader, html, text, findings}.
+    Render(RenderArgs),
+    /// Write the starter kit into a new or empty folder.
+    Init {
+        /// The folder to create.
+        dir: PathBuf,
+    },
+    /// List every rule with its id, default severity and explanation.
+    Rules,
+}
+
+/// Options shared by `build` and `check`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Output folder (default: `out` in the project, or `out:` in letterpress.yaml).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Only this template (repeatable).
+    #[arg(long = "template", value_name = "NAME")]
+    pub templates: Vec<String>,
+    /// Only this locale (repeatable).
+    #[arg(long = "locale", value_name = "CODE")]
+    pub locales: Vec<String>,
+    /// How to report.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Output formats for findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One line per email, findings beneath, a summary (coloured on a terminal).
+    Human,
+    /// One JSON document on stdout (schema in the README).
+    Json,
+    /// GitHub Actions workflow annotations (`::error file=…,line=…::…`).
+    Github,
+    /// JUnit XML: one test case per email × rule family.
+    Junit,
+}
+
+/// Options of `render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Template name (file stem under templates/).
+    pub template: String,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Locale (default: the project's default locale).
+    #[arg(long)]
+    pub locale: Option<String>,
+    /// Data as a YAML or JSON file, or `-` for standard input (default: the template's first fixture).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+}

@@ -1,0 +1,306 @@
+//! Output formats: human text (coloured on a terminal, plain with NO_COLOR or when piped),
+//! JSON, GitHub workflow annotations and JUnit XML.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Duration;
+
+use anstream::{eprintln, println};
+use anstyle::{AnsiColor, Style};
+use letterpress::build::Report;
+use letterpress::checks::Rule;
+use letterpress::config::Config;
+use letterpress::{Email, Finding, Severity, bundle};
+use serde_json::json;
+
+/// Style for errors.
+pub const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const GREEN: Style = AnsiColor::Green.on_default();
+const DIM: Style = Style::new().dimmed();
+
+/// Version of the JSON report's schema.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+fn status(email: &Email) -> &'static str {
+    if email.has_errors() {
+        "error"
+    } else if email.count(Severity::Warning) > 0 {
+        "warning"
+    } else {
+        "ok"
+    }
+}
+
+/// One line per email, its findings beneath, and a summary.
+pub fn human(report: &Report, strict: bool, wrote: Option<&Path>, write: bool, took: Duration) {
+    for email in &report.emails {
+        let (style, label) = match status(email) {
+            "error" => (RED, "FAIL"),
+            "warning" => (YELLOW, "warn"),
+            _ => (GREEN, " ok "),
+        };
+        let size = email
+            .content
+            .as_ref()
+            .map_or_else(|| "-".to_string(), |c| kb(c.html.len()));
+        println!(
+            "{}{label}{} {:<28} {:<5} {:<22} {DIM}{size:>9}{DIM:#}",
+            style.render(),
+            style.render_reset(),
+            email.id.template,
+            email.id.locale,
+            email.id.fixture
+        );
+        for finding in &email.findings {
+            let style = if finding.severity == Severity::Error {
+                RED
+            } else {
+                YELLOW
+            };
+            let at = finding
+                .location
+                .as_ref()
+                .map(|l| format!("{l}: "))
+                .unwrap_or_default();
+            println!(
+                "       {at}{}{}{} [{}] {}",
+                style.render(),
+                finding.severity,
+                style.render_reset(),
+                finding.rule,
+                finding.message
+            );
+        }
+    }
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let failed = report.fails(strict);
+    let verdict = match (failed, write, wrote) {
+        (true, true, _) => "build failed: the previous output was left as it was".to_string(),
+        (true, false, _) => "check failed".to_string(),
+        (false, _, Some(out)) => format!("wrote {}", out.display()),
+        (false, _, None) => "check passed".to_string(),
+    };
+    let style = if failed { RED } else { GREEN };
+    eprintln!(
+        "{}{} emails, {errors} errors, {warnings} warnings in {:.2}s: {verdict}{}",
+        style.render(),
+        report.emails.len(),
+        took.as_secs_f64(),
+        style.render_reset()
+    );
+}
+
+fn kb(bytes: usize) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+/// The JSON report printed by `--format json`.
+pub fn json(report: &Report, config: &Config, strict: bool) -> String {
+    let emails: Vec<_> = report
+        .emails
+        .iter()
+        .map(|email| {
+            let entry = bundle::entry(email, config);
+            json!({
+                "template": email.id.template,
+                "locale": email.id.locale,
+                "fixture": email.id.fixture,
+                "category": email.category,
+                "status": status(email),
+                "subject": entry.as_ref().map(|e| e.subject.clone()),
+                "html_bytes": entry.as_ref().map(|e| e.html_bytes),
+                "text_bytes": entry.as_ref().map(|e| e.text_bytes),
+                "findings": email.findings,
+            })
+        })
+        .collect();
+    let value = json!({
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "generator": format!("letterpress {}", env!("CARGO_PKG_VERSION")),
+        "summary": {
+            "emails": report.emails.len(),
+            "errors": report.count(Severity::Error),
+            "warnings": report.count(Severity::Warning),
+            "failed": report.fails(strict),
+        },
+        "emails": emails,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+/// GitHub Actions annotations, one line per finding.
+pub fn github(report: &Report, _root: &Path) -> String {
+    let mut out = String::new();
+    for email in &report.emails {
+        for finding in &email.findings {
+            let level = if finding.severity == Severity::Error {
+                "error"
+            } else {
+                "warning"
+            };
+            let mut props = Vec::new();
+            if let Some(loc) = &finding.location {
+                props.push(format!("file={}", gh_property(&loc.file.to_string_lossy())));
+                if let Some(line) = loc.line {
+                    props.push(format!("line={line}"));
+                }
+                if let Some(col) = loc.column {
+                    props.push(format!("col={col}"));
+                }
+            }
+            props.push(format!("title={}", gh_property(&finding.rule)));
+            let message = format!("{} ({})", finding.message, email.id);
+            let _ = writeln!(out, "::{level} {}::{}", props.join(","), gh_data(&message));
+        }
+    }
+    out
+}
+
+/// Escapes a workflow command's message.
+fn gh_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn gh_property(text: &str) -> String {
+    gh_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// JUnit XML: a test suite per email, a test case per rule family, failed when the family
+/// has an error (or any finding, as a warning-level failure type, for visibility).
+pub fn junit(report: &Report) -> String {
+    let families = rule_families();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let total = report.emails.len() * families.len();
+    let failures: usize = report
+        .emails
+        .iter()
+        .map(|e| families.iter().filter(|f| family_fails(e, f)).count())
+        .sum();
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"letterpress\" tests=\"{total}\" failures=\"{failures}\">"
+    );
+    for email in &report.emails {
+        let fails = families.iter().filter(|f| family_fails(email, f)).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\">",
+            xml(&email.id.to_string()),
+            families.len()
+        );
+        for family in &families {
+            let findings: Vec<&Finding> = email
+                .findings
+                .iter()
+                .filter(|f| family_of(&f.rule) == *family)
+                .collect();
+            let name = xml(family);
+            let class = xml(&format!(
+                "{}.{}.{}",
+                email.id.template, email.id.locale, email.id.fixture
+            ));
+            if findings.is_empty() {
+                let _ = writeln!(out, "    <testcase classname=\"{class}\" name=\"{name}\"/>");
+                continue;
+            }
+            let _ = writeln!(out, "    <testcase classname=\"{class}\" name=\"{name}\">");
+            let body: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
+            let tag = if family_fails(email, family) {
+                "failure"
+            } else {
+                "system-out"
+            };
+            if tag == "failure" {
+                let _ = writeln!(
+                    out,
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                    xml(&findings[0].rule),
+                    xml(&findings[0].message),
+                    xml(&body.join("\n"))
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "      <system-out>{}</system-out>",
+                    xml(&body.join("\n"))
+                );
+            }
+            let _ = writeln!(out, "    </testcase>");
+        }
+        let _ = writeln!(out, "  </testsuite>");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn rule_families() -> Vec<&'static str> {
+    let mut families: Vec<&str> = std::iter::once("build")
+        .chain(letterpress::checks::RULES.iter().map(|r| family_of(r.id)))
+        .collect();
+    families.dedup();
+    families.sort_unstable();
+    families.dedup();
+    families
+}
+
+fn family_of(rule: &str) -> &str {
+    rule.split('.').next().unwrap_or(rule)
+}
+
+fn family_fails(email: &Email, family: &str) -> bool {
+    email
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && family_of(&f.rule) == family)
+}
+
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The JSON printed by `render`.
+pub fn render_json(email: &Email) -> String {
+    let content = email.content.as_ref();
+    let value = json!({
+        "template": email.id.template,
+        "locale": email.id.locale,
+        "subject": content.map(|c| c.subject.clone()),
+        "preheader": content.map(|c| c.preheader.clone()),
+        "html": content.map(|c| c.html.clone()),
+        "text": content.map(|c| c.text.clone()),
+        "findings": email.findings,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+/// The table printed by `letterpress rules`.
+pub fn rules(rules: &[Rule]) -> String {
+    let mut out = String::new();
+    for rule in rules {
+        let _ = writeln!(
+            out,
+            "{:<28} {:<8} {}",
+            rule.id,
+            rule.default.to_string(),
+            rule.summary
+        );
+    }
+    out
+}

@@ -1,0 +1,35 @@
+//! letterpress builds transactional email: MJML templates written with Tera, one YAML brand,
+//! locales and sample data become CSS-inlined, size-checked HTML with a plaintext part and a
+//! subject line, checked against the rules of good service email, written as a release bundle.
+//!
+//! The library is what a sending service depends on (`default-features = false`):
+//!
+//! ```no_run
+//! use letterpress::pipeline::{Pipeline, Selection};
+//! let pipeline = Pipeline::load(std::path::Path::new("."))?;
+//! let ids = pipeline.emails(&Selection::default())?;
+//! let report = letterpress::build::build_all(&pipeline, &ids, &|_| {});
+//! assert!(!report.has_errors());
+//! # Ok::<(), letterpress::ProjectError>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod brand;
+pub mod build;
+pub mod bundle;
+pub mod checks;
+pub mod config;
+pub mod error;
+pub mod findings;
+pub mod locale;
+pub mod mjml;
+pub mod pipeline;
+pub mod plaintext;
+pub mod project;
+pub mod render;
+pub mod starter;
+pub mod yaml;
+
+pub use error::{ProjectError, SourcePos};
+pub use findings::{Finding, Severity};
+pub use pipeline::{Email, EmailId, Pipeline, Selection};

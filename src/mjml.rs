@@ -1,0 +1,338 @@
+//! The MJML step: mrml parses the rendered template, letterpress adds the brand's head, the
+//! title, preview text, `lang` and `dir` to the parsed document, and mrml renders HTML (with
+//! `mj-style inline="inline"` CSS inlined by css-inline through mrml's feature; other styles,
+//! media queries and Outlook conditional comments stay as they are).
+
+use std::borrow::Cow;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use mrml::mj_head::{MjHead, MjHeadChild};
+use mrml::mj_preview::MjPreview;
+use mrml::mj_title::MjTitle;
+use mrml::prelude::parser::loader::{IncludeLoader, IncludeLoaderError};
+use mrml::prelude::parser::{Error as ParseError, Origin, ParserOptions};
+use mrml::prelude::render::RenderOptions;
+
+use crate::brand::Brand;
+use crate::error::{SourcePos, line_col};
+use crate::findings::Finding;
+
+/// Compiles MJML for one project: knows the brand head and where includes may come from.
+pub struct Compiler {
+    root: PathBuf,
+    brand_head: Vec<MjHeadChild>,
+    options: RenderOptions,
+}
+
+/// What the email's head gets besides the brand: from the front matter and the locale.
+pub struct Finish<'a> {
+    /// `<title>`: the subject.
+    pub title: &'a str,
+    /// Hidden preview text; empty for none.
+    pub preheader: &'a str,
+    /// `lang` of `<html>`.
+    pub lang: &'a str,
+    /// `dir` of `<html>`: `ltr` or `rtl`.
+    pub dir: &'a str,
+}
+
+impl Compiler {
+    /// Prepares the brand head for a project rooted at `root` (canonical).
+    pub fn new(root: &Path, brand: &Brand) -> Result<Compiler, String> {
+        let head_source = format!(
+            "<mjml><mj-head>{}</mj-head><mj-body></mj-body></mjml>",
+            brand.mjml_head()
+        );
+        let parsed =
+            mrml::parse(&head_source).map_err(|e| format!("brand head does not parse: {e}"))?;
+        let brand_head = parsed
+            .element
+            .children
+            .head
+            .map(|h| h.children)
+            .unwrap_or_default();
+        let fonts = brand
+            .web_fonts()
+            .into_iter()
+            .map(|(name, url)| (name, Cow::Owned(url)))
+            .collect();
+        let options = RenderOptions {
+            disable_comments: false,
+            social_icon_origin: None,
+            fonts,
+        };
+        Ok(Compiler {
+            root: root.to_path_buf(),
+            brand_head,
+            options,
+        })
+    }
+
+    /// Parses and renders `mjml` (the Tera output of `template`, a project-relative path used
+    /// in messages) into HTML.
+    pub fn compile(&self, mjml: &str, template: &Path, finish: &Finish) -> Result<String, Finding> {
+        let options = ParserOptions {
+            include_loader: Box::new(ProjectLoader {
+                root: self.root.clone(),
+            }),
+        };
+        let mut doc = mrml::parse_with_options(mjml, &options)
+            .map_err(|e| parse_finding(&e, mjml, template))?
+            .element;
+        doc.attributes.lang = Some(finish.lang.to_string());
+        doc.attributes.dir = Some(finish.dir.to_string());
+        let head = doc.children.head.get_or_insert_with(MjHead::default);
+        let own = std::mem::take(&mut head.children);
+        let has_title = own.iter().any(|c| matches!(c, MjHeadChild::MjTitle(_)));
+        let has_preview = own.iter().any(|c| matches!(c, MjHeadChild::MjPreview(_)));
+        // Brand first, so the template's own mj-attributes and styles override it.
+        head.children = self.brand_head.clone();
+        if !has_title && !finish.title.is_empty() {
+            head.children
+                .push(MjHeadChild::MjTitle(MjTitle::new((), escape(finish.title))));
+        }
+        if !has_preview && !finish.preheader.is_empty() {
+            head.children
+                .push(MjHeadChild::MjPreview(MjPreview::from(escape(
+                    finish.preheader,
+                ))));
+        }
+        head.children.extend(own);
+        doc.render(&self.options).map_err(|e| {
+            Finding::error(
+                "build.mjml",
+                format!("MJML could not be rendered: {e}"),
+                Some(SourcePos::file(template)),
+            )
+        })
+    }
+}
+
+/// Escapes text for an HTML text node.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A finding for an mrml parse error. mrml reports byte offsets into the text it was given
+/// (the Tera output); they become line:column in that rendered MJML, with the text found there.
+fn parse_finding(err: &ParseError, mjml: &str, template: &Path) -> Finding {
+    let (origin, span, what) = match err {
+        ParseError::UnexpectedElement { origin, position } => (
+            Some(origin),
+            Some(*position),
+            "unexpected element".to_string(),
+        ),
+        ParseError::UnexpectedToken { origin, position } => (
+            Some(origin),
+            Some(*position),
+            "unexpected token".to_string(),
+        ),
+        ParseError::MissingAttribute {
+            name,
+            origin,
+            position,
+        } => (
+            Some(origin),
+            Some(*position),
+            format!("missing attribute `{name}`"),
+        ),
+        ParseError::InvalidAttribute { origin, position } => (
+            Some(origin),
+            Some(*position),
+            "invalid attribute".to_string(),
+        ),
+        ParseError::InvalidFormat { origin, position } => {
+            (Some(origin), Some(*position), "invalid format".to_string())
+        }
+        ParseError::EndOfStream { origin } => (
+            Some(origin),
+            None,
+            "unexpected end of the document: an element is not closed".to_string(),
+        ),
+        ParseError::SizeLimit { origin } => (Some(origin), None, "document too large".to_string()),
+        ParseError::ParserError { origin, source } => {
+            (Some(origin), None, format!("malformed markup: {source}"))
+        }
+        ParseError::NoRootNode => (
+            None,
+            None,
+            "no <mjml> root element: wrap the template in <mjml>…</mjml>".to_string(),
+        ),
+        ParseError::IncludeLoaderError {
+            origin,
+            position,
+            source,
+        } => (Some(origin), Some(*position), include_message(source)),
+    };
+    let included = match origin {
+        Some(Origin::Include { path }) => Some(path.clone()),
+        _ => None,
+    };
+    let mut message = what;
+    let mut location = SourcePos::file(template);
+    match (span, &included) {
+        (Some(span), None) => {
+            let (line, column) = line_col(mjml, span.start);
+            let found: String = mjml
+                .get(span.start..span.end.max(span.start))
+                .unwrap_or("")
+                .chars()
+                .take(60)
+                .collect();
+            let found = found.split_whitespace().collect::<Vec<_>>().join(" ");
+            message = format!("{message} at line {line}, column {column} of the rendered MJML");
+            if !found.is_empty() {
+                message.push_str(&format!(" (near `{found}`)"));
+            }
+        }
+        (_, Some(path)) => {
+            message = format!("{message} in included file `{path}`");
+            location = SourcePos::file(template);
+        }
+        (None, None) => {}
+    }
+    Finding::error("build.mjml", message, Some(location))
+}
+
+fn include_message(err: &IncludeLoaderError) -> String {
+    match err.reason {
+        ErrorKind::PermissionDenied => format!(
+            "mj-include `{}` points outside the project folder; includes must stay inside the project",
+            err.path
+        ),
+        ErrorKind::NotFound => format!(
+            "mj-include `{}` not found (paths are relative to the project folder, e.g. templates/partials/x.mjml)",
+            err.path
+        ),
+        _ => format!("mj-include `{}` could not be read", err.path),
+    }
+}
+
+/// mrml include loader confined to the project folder: a path that resolves outside it (by
+/// `..`, an absolute path or a symbolic link) is refused, and "not found" says so.
+#[derive(Debug)]
+struct ProjectLoader {
+    root: PathBuf,
+}
+
+impl IncludeLoader for ProjectLoader {
+    fn resolve(&self, url: &str) -> Result<String, IncludeLoaderError> {
+        let rel = url.trim_start_matches("file://");
+        let joined = self.root.join(rel);
+        let Ok(path) = joined.canonicalize() else {
+            // Does not exist: but say "outside" when it would be outside anyway.
+            let lexical_escape = Path::new(rel).is_absolute()
+                || Path::new(rel)
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir));
+            let kind = if lexical_escape {
+                ErrorKind::PermissionDenied
+            } else {
+                ErrorKind::NotFound
+            };
+            return Err(IncludeLoaderError::new(url, kind));
+        };
+        if !path.starts_with(&self.root) {
+            return Err(IncludeLoaderError::new(url, ErrorKind::PermissionDenied));
+        }
+        let too_big = std::fs::metadata(&path)
+            .map(|m| m.len() > crate::project::MAX_TEMPLATE_BYTES)
+            .unwrap_or(true);
+        if too_big {
+            return Err(IncludeLoaderError::new(url, ErrorKind::InvalidData));
+        }
+        std::fs::read_to_string(&path)
+            .map_err(|_| IncludeLoaderError::new(url, ErrorKind::InvalidData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compiler(root: &Path) -> Compiler {
+        let brand =
+            Brand::parse(crate::brand::tests_sample(), Path::new("brand/brand.yaml")).unwrap();
+        Compiler::new(root, &brand).unwrap()
+    }
+
+    fn finish() -> Finish<'static> {
+        Finish {
+            title: "Hello & welcome",
+            preheader: "Preview <text>",
+            lang: "tr",
+            dir: "ltr",
+        }
+    }
+
+    #[test]
+    fn brand_title_preview_and_lang_are_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let html = compiler(dir.path())
+            .compile("<mjml><mj-body><mj-section><mj-column><mj-text><a href=\"https://x.example\">x</a></mj-text></mj-column></mj-section></mj-body></mjml>", Path::new("t.mjml"), &finish())
+            .unwrap();
+        assert!(html.contains("lang=\"tr\""), "lang");
+        assert!(html.contains("<title>Hello &amp; welcome</title>"), "title");
+        assert!(html.contains("Preview &lt;text&gt;"), "preview");
+        // the brand's link colour is inlined on the link itself
+        assert!(
+            html.contains("href=\"https://x.example\" style=\"color: #1a73e8;\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("Inter, Helvetica, Arial, sans-serif"),
+            "font stack"
+        );
+    }
+
+    #[test]
+    fn parse_errors_point_into_rendered_mjml() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = compiler(dir.path())
+            .compile(
+                "<mjml>\n<mj-body>\n  <mj-section>\n</mj-body></mjml>",
+                Path::new("templates/t.mjml"),
+                &finish(),
+            )
+            .unwrap_err();
+        assert_eq!(err.rule, "build.mjml");
+        assert!(
+            err.message
+                .contains("line 4, column 1 of the rendered MJML"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn include_outside_project_is_refused() {
+        let outer = tempfile::tempdir().unwrap();
+        let root = outer.path().join("project");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(
+            outer.path().join("secret.mjml"),
+            "<mj-text>secret</mj-text>",
+        )
+        .unwrap();
+        let root = root.canonicalize().unwrap();
+        let doc = "<mjml><mj-body><mj-include path=\"../secret.mjml\" /></mj-body></mjml>";
+        let err = compiler(&root)
+            .compile(doc, Path::new("templates/t.mjml"), &finish())
+            .unwrap_err();
+        assert!(
+            err.message.contains("outside the project"),
+            "{}",
+            err.message
+        );
+    }
+}

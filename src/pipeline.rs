@@ -1,0 +1,315 @@
+//! One email through the whole pipeline, top to bottom: Tera → MJML → HTML (CSS inlined,
+//! finished) → plaintext → checks. A failure at any step, even a panic inside a dependency,
+//! becomes that email's finding and never affects another email.
+
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::checks::{self, EmailInput};
+use crate::error::{ProjectError, SourcePos};
+use crate::findings::{self, Finding, Severity};
+use crate::mjml::{Compiler, Finish};
+use crate::project::{Category, EmailTemplate, Project};
+use crate::render::Engine;
+use crate::{locale, plaintext};
+
+/// Which email: template × locale × fixture.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct EmailId {
+    /// Template name (file stem).
+    pub template: String,
+    /// Locale code.
+    pub locale: String,
+    /// Fixture (sample data) name.
+    pub fixture: String,
+}
+
+impl std::fmt::Display for EmailId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} [{}] {}", self.template, self.locale, self.fixture)
+    }
+}
+
+/// The parts of a built email.
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// Subject line.
+    pub subject: String,
+    /// Preheader (preview text), possibly empty.
+    pub preheader: String,
+    /// Final HTML.
+    pub html: String,
+    /// Plaintext part.
+    pub text: String,
+}
+
+/// One email's result: its content when it could be built, and its findings.
+#[derive(Debug, Clone)]
+pub struct Email {
+    /// Which email.
+    pub id: EmailId,
+    /// Its category from front matter.
+    pub category: Category,
+    /// The template file, project-relative.
+    pub template_file: PathBuf,
+    /// `None` when a build step failed; the findings then hold at least one error.
+    pub content: Option<Content>,
+    /// Findings, sorted (errors first).
+    pub findings: Vec<Finding>,
+}
+
+impl Email {
+    /// Whether any finding is at error level.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// Count of findings at `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// What the command line selects: empty lists mean everything.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Template names.
+    pub templates: Vec<String>,
+    /// Locale codes.
+    pub locales: Vec<String>,
+}
+
+/// A project compiled and ready to build emails, shared read-only between threads.
+pub struct Pipeline {
+    /// The loaded project.
+    pub project: Project,
+    engine: Engine,
+    compiler: Compiler,
+}
+
+thread_local! {
+    static IN_EMAIL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the current thread is building an email. A panic hook can use this to stay quiet
+/// about panics the pipeline catches and reports as findings.
+pub fn in_email_pipeline() -> bool {
+    IN_EMAIL.with(Cell::get)
+}
+
+impl Pipeline {
+    /// Loads and compiles the project in `root`.
+    pub fn load(root: &Path) -> Result<Pipeline, ProjectError> {
+        Pipeline::new(Project::load(root)?)
+    }
+
+    /// Compiles a loaded project.
+    pub fn new(project: Project) -> Result<Pipeline, ProjectError> {
+        let engine = Engine::new(&project);
+        let compiler = Compiler::new(&project.root, &project.brand).map_err(|message| {
+            ProjectError::Invalid {
+                pos: SourcePos::file("brand/brand.yaml"),
+                message,
+            }
+        })?;
+        Ok(Pipeline {
+            project,
+            engine,
+            compiler,
+        })
+    }
+
+    /// Every email the selection covers, sorted by template, locale, fixture. Unknown names
+    /// are an error that lists what exists.
+    pub fn emails(&self, selection: &Selection) -> Result<Vec<EmailId>, ProjectError> {
+        let project = &self.project;
+        for name in &selection.templates {
+            if project.template(name).is_none() {
+                let known: Vec<_> = project.templates.iter().map(|t| t.name.as_str()).collect();
+                return Err(ProjectError::Selection(format!(
+                    "no template named `{name}`; templates: {}",
+                    known.join(", ")
+                )));
+            }
+        }
+        for code in &selection.locales {
+            if !project.locales.strings.contains_key(code) {
+                let known: Vec<_> = project.locales.codes().collect();
+                return Err(ProjectError::Selection(format!(
+                    "no locale `{code}`; locales: {}",
+                    known.join(", ")
+                )));
+            }
+        }
+        let mut ids = Vec::new();
+        for template in &project.templates {
+            if !selection.templates.is_empty() && !selection.templates.contains(&template.name) {
+                continue;
+            }
+            for code in project.locales.codes() {
+                if !selection.locales.is_empty() && !selection.locales.iter().any(|l| l == code) {
+                    continue;
+                }
+                for fixture in project.fixtures_of(&template.name) {
+                    ids.push(EmailId {
+                        template: template.name.clone(),
+                        locale: code.to_string(),
+                        fixture: fixture.name.clone(),
+                    });
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Builds one email of the project with its fixture's data.
+    pub fn build(&self, id: &EmailId) -> Email {
+        let template = self.project.template(&id.template);
+        let fixture = self
+            .project
+            .fixtures_of(&id.template)
+            .iter()
+            .find(|f| f.name == id.fixture);
+        match (template, fixture) {
+            (Some(template), Some(fixture)) => match &fixture.data {
+                Ok(data) => self.build_with(template, &id.locale, &id.fixture, data),
+                Err(finding) => failed(id.clone(), template, finding.clone()),
+            },
+            _ => Email {
+                id: id.clone(),
+                category: Category::Transactional,
+                template_file: PathBuf::from("templates").join(format!("{}.mjml", id.template)),
+                content: None,
+                findings: vec![Finding::error(
+                    "build.fixture",
+                    format!("no email {id} in this project"),
+                    None,
+                )],
+            },
+        }
+    }
+
+    /// Builds one email of `template` in `locale` with the given data (for `render`).
+    pub fn build_with(
+        &self,
+        template: &EmailTemplate,
+        locale: &str,
+        fixture: &str,
+        data: &Map<String, Value>,
+    ) -> Email {
+        let id = EmailId {
+            template: template.name.clone(),
+            locale: locale.to_string(),
+            fixture: fixture.to_string(),
+        };
+        IN_EMAIL.with(|f| f.set(true));
+        let result = catch_unwind(AssertUnwindSafe(|| self.run_steps(template, locale, data)));
+        IN_EMAIL.with(|f| f.set(false));
+        let (content, mut findings) = match result {
+            Ok(Ok((content, findings))) => (Some(content), findings),
+            Ok(Err(finding)) => (None, vec![finding]),
+            Err(payload) => (
+                None,
+                vec![panic_finding(payload.as_ref(), &template.body.file)],
+            ),
+        };
+        findings::sort(&mut findings);
+        let category = template
+            .front
+            .as_ref()
+            .map(|f| f.category)
+            .unwrap_or_default();
+        Email {
+            id,
+            category,
+            template_file: template.body.file.clone(),
+            content,
+            findings,
+        }
+    }
+
+    /// The pipeline, one step per line.
+    fn run_steps(
+        &self,
+        template: &EmailTemplate,
+        locale: &str,
+        data: &Map<String, Value>,
+    ) -> Result<(Content, Vec<Finding>), Finding> {
+        let file = &template.body.file;
+        let rendered = self.engine.render(template, locale, data)?;
+        let finish = Finish {
+            title: &rendered.subject,
+            preheader: &rendered.preheader,
+            lang: locale,
+            dir: locale::direction(locale),
+        };
+        let html = self.compiler.compile(&rendered.mjml, file, &finish)?;
+        let text = match &rendered.text {
+            Some(text) => plaintext::tidy(text),
+            None => {
+                plaintext::from_html(&html, self.project.config.plaintext.width).map_err(|e| {
+                    Finding::error(
+                        "build.plaintext",
+                        format!("plaintext could not be derived: {e}"),
+                        Some(SourcePos::file(file)),
+                    )
+                })?
+            }
+        };
+        let front = template.front.as_ref().map_err(Clone::clone)?;
+        let findings = checks::run(&EmailInput {
+            html: &html,
+            text: &text,
+            subject: &rendered.subject,
+            preheader: &rendered.preheader,
+            category: front.category,
+            data,
+            template: file,
+            config: &self.project.config,
+            overrides: &front.rules,
+        });
+        let content = Content {
+            subject: rendered.subject,
+            preheader: rendered.preheader,
+            html,
+            text,
+        };
+        Ok((content, findings))
+    }
+}
+
+fn failed(id: EmailId, template: &EmailTemplate, finding: Finding) -> Email {
+    let category = template
+        .front
+        .as_ref()
+        .map(|f| f.category)
+        .unwrap_or_default();
+    Email {
+        id,
+        category,
+        template_file: template.body.file.clone(),
+        content: None,
+        findings: vec![finding],
+    }
+}
+
+fn panic_finding(payload: &(dyn std::any::Any + Send), file: &Path) -> Finding {
+    let detail = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".into());
+    Finding::error(
+        "build.internal",
+        format!(
+            "a dependency failed on this template ({detail}); simplify the MJML around recent changes and report it"
+        ),
+        Some(SourcePos::file(file)),
+    )
+}

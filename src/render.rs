@@ -1,0 +1,284 @@
+//! The Tera step: every template, layout and partial compiled once per project; per email, the
+//! subject, preheader, MJML body and (optional) hand-written text rendered with the context
+//! `brand`, `locale`, `t`, `email` and the fixture's data.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+use tera::{Context, Tera};
+
+use crate::error::SourcePos;
+use crate::findings::Finding;
+use crate::project::{EmailTemplate, Project, SourceFile};
+
+/// Suffix of the Tera name of a template's subject line.
+const SUBJECT: &str = "#subject";
+/// Suffix of the Tera name of a template's preheader.
+const PREHEADER: &str = "#preheader";
+
+/// All templates of a project, compiled.
+pub struct Engine {
+    tera: Tera,
+    /// Project-relative file of every Tera name, and the line to report for front matter parts.
+    files: BTreeMap<String, (PathBuf, u32)>,
+    /// Templates that failed to compile, with the reason.
+    broken: BTreeMap<String, Finding>,
+    brand: tera::Value,
+    locales: BTreeMap<String, tera::Value>,
+}
+
+/// What Tera produced for one email.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The subject line (plain text).
+    pub subject: String,
+    /// The preheader (plain text), empty when the template has none.
+    pub preheader: String,
+    /// MJML source, ready for mrml.
+    pub mjml: String,
+    /// The hand-written plaintext, if the template has a `.txt` twin.
+    pub text: Option<String>,
+}
+
+impl Engine {
+    /// Compiles every template of `project`. Templates that fail are remembered and reported
+    /// with each email that uses them; the others still work.
+    pub fn new(project: &Project) -> Engine {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".mjml"]);
+        let mut files = BTreeMap::new();
+        let mut broken = BTreeMap::new();
+        for file in &project.shared {
+            files.insert(file.name.clone(), (file.file.clone(), 0));
+        }
+        add_until_stable(&mut tera, project.shared.iter().collect(), &mut broken);
+        for template in &project.templates {
+            add_email(&mut tera, template, &mut files, &mut broken);
+        }
+        let brand = tera::Value::from_serializable(&project.brand);
+        let locales = project
+            .locales
+            .strings
+            .iter()
+            .map(|(code, strings)| (code.clone(), tera::Value::from_serializable(strings)))
+            .collect();
+        let mut engine = Engine {
+            tera,
+            files,
+            broken,
+            brand,
+            locales,
+        };
+        let names: Vec<String> = engine.broken.keys().cloned().collect();
+        for name in names {
+            if let Some(finding) = engine.broken.get(&name).cloned() {
+                let finding = engine.locate(finding);
+                engine.broken.insert(name, finding);
+            }
+        }
+        engine
+    }
+
+    /// Renders subject, preheader, body and text of one email.
+    pub fn render(
+        &self,
+        template: &EmailTemplate,
+        locale: &str,
+        data: &Map<String, Value>,
+    ) -> Result<Rendered, Finding> {
+        let front = template.front.as_ref().map_err(Clone::clone)?;
+        if let Some(finding) = self.broken.get(&template.body.name) {
+            return Err(finding.clone());
+        }
+        let mut context = Context::new();
+        for (key, value) in data {
+            context.insert_value(key.clone(), tera::Value::from_serializable(value));
+        }
+        context.insert_value("brand", self.brand.clone());
+        context.insert("locale", locale);
+        context.insert_value(
+            "t",
+            self.locales
+                .get(locale)
+                .cloned()
+                .unwrap_or_else(|| tera::Value::from_serializable(&Map::new())),
+        );
+        let mut email = serde_json::json!({
+            "template": template.name,
+            "category": front.category,
+            "data": front.data,
+        });
+        let render = |name: &str, ctx: &Context| {
+            self.tera.render(name, ctx).map_err(|e| self.error(e, name))
+        };
+        let subject_name = format!("{}{SUBJECT}", template.body.name);
+        let subject = if front.subject.is_some() {
+            one_line(&render(&subject_name, &context)?)
+        } else {
+            String::new()
+        };
+        let preheader_name = format!("{}{PREHEADER}", template.body.name);
+        let preheader = if front.preheader.is_some() {
+            one_line(&render(&preheader_name, &context)?)
+        } else {
+            String::new()
+        };
+        email["subject"] = Value::String(subject.clone());
+        email["preheader"] = Value::String(preheader.clone());
+        context.insert_value("email", tera::Value::from_serializable(&email));
+        let mjml = render(&template.body.name, &context)?;
+        let text = match &template.text {
+            Some(file) => Some(render(&file.name, &context)?),
+            None => None,
+        };
+        Ok(Rendered {
+            subject,
+            preheader,
+            mjml,
+            text,
+        })
+    }
+
+    /// Turns a Tera error into a finding that names the project file, line and column.
+    fn error(&self, err: tera::Error, rendering: &str) -> Finding {
+        self.locate(tera_finding(&err, rendering))
+    }
+
+    /// Replaces a Tera name in a finding's location with the project file it comes from.
+    fn locate(&self, mut finding: Finding) -> Finding {
+        if let Some(loc) = &mut finding.location {
+            let name = loc.file.to_string_lossy().to_string();
+            if let Some((file, line)) = self.files.get(&name) {
+                if *line > 0 {
+                    // Subject and preheader: report the front matter line, column unknown.
+                    *loc = SourcePos::line(file, *line);
+                } else {
+                    loc.file = file.clone();
+                }
+            }
+        }
+        finding
+    }
+}
+
+/// Adds one email's body, subject, preheader and text templates.
+fn add_email(
+    tera: &mut Tera,
+    template: &EmailTemplate,
+    files: &mut BTreeMap<String, (PathBuf, u32)>,
+    broken: &mut BTreeMap<String, Finding>,
+) {
+    let body = &template.body;
+    files.insert(body.name.clone(), (body.file.clone(), 0));
+    let mut parts: Vec<(String, &str)> = vec![(body.name.clone(), body.source.as_str())];
+    if let Ok(front) = &template.front {
+        if let Some(subject) = &front.subject {
+            let name = format!("{}{SUBJECT}", body.name);
+            files.insert(name.clone(), (body.file.clone(), template.subject_line));
+            parts.push((name, subject));
+        }
+        if let Some(preheader) = &front.preheader {
+            let name = format!("{}{PREHEADER}", body.name);
+            files.insert(name.clone(), (body.file.clone(), template.preheader_line));
+            parts.push((name, preheader));
+        }
+    }
+    if let Some(text) = &template.text {
+        files.insert(text.name.clone(), (text.file.clone(), 0));
+        parts.push((text.name.clone(), text.source.as_str()));
+    }
+    for (name, source) in parts {
+        if let Err(err) = tera.add_raw_template(&name, source) {
+            let finding = tera_finding(&err, &name);
+            // Any part failing makes the whole email fail, reported against its body.
+            broken.entry(body.name.clone()).or_insert(finding);
+        }
+    }
+}
+
+/// Adds shared pieces in any order: a layout may need a partial added after it, so retry the
+/// failures until no more succeed; what still fails is broken.
+fn add_until_stable(
+    tera: &mut Tera,
+    mut pending: Vec<&SourceFile>,
+    broken: &mut BTreeMap<String, Finding>,
+) {
+    if tera
+        .add_raw_templates(pending.iter().map(|f| (f.name.as_str(), f.source.as_str())))
+        .is_ok()
+    {
+        return;
+    }
+    loop {
+        let before = pending.len();
+        let mut errors = BTreeMap::new();
+        pending.retain(|f| match tera.add_raw_template(&f.name, &f.source) {
+            Ok(()) => false,
+            Err(err) => {
+                errors.insert(f.name.clone(), tera_finding(&err, &f.name));
+                true
+            }
+        });
+        if pending.is_empty() || pending.len() == before {
+            broken.extend(errors);
+            return;
+        }
+    }
+}
+
+/// A finding for a Tera error: syntax and rendering errors carry the template name and the
+/// line and column (Tera columns are 0-based).
+fn tera_finding(err: &tera::Error, rendering: &str) -> Finding {
+    use tera::ErrorKind;
+    let (name, line, column, message) = match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let name = if report.filename().is_empty() {
+                rendering
+            } else {
+                report.filename()
+            };
+            (
+                name.to_string(),
+                span.start_line,
+                span.start_col + 1,
+                report.message().to_string(),
+            )
+        }
+        _ => (rendering.to_string(), 0, 0, first_line(&err.to_string())),
+    };
+    let location = if line > 0 {
+        SourcePos::at(name, to_u32(line), to_u32(column))
+    } else {
+        SourcePos::file(name)
+    };
+    Finding::error("build.template", first_line(&message), Some(location))
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("template error")
+        .to_string()
+}
+
+/// Collapses whitespace runs (including newlines) to single spaces: subjects are one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_is_one_line() {
+        assert_eq!(one_line("  Your order\n  #42 "), "Your order #42");
+    }
+}
