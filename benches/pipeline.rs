@@ -1,1 +1,55 @@
-fn main() {}
+//! Criterion benchmarks: one email through the whole pipeline, each step on its own, and a full
+//! build of the starter kit (the repository root) in memory.
+
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use letterpress::pipeline::{EmailId, Pipeline, Selection};
+
+fn starter() -> Pipeline {
+    Pipeline::load(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("starter kit loads")
+}
+
+fn one_email(c: &mut Criterion) {
+    let pipeline = starter();
+    let id = EmailId {
+        template: "order-confirmation".into(),
+        locale: "en".into(),
+        fixture: "standard".into(),
+    };
+    assert!(!pipeline.build(&id).has_errors());
+    c.bench_function(
+        "one email (order-confirmation/standard, whole pipeline)",
+        |b| b.iter(|| pipeline.build(std::hint::black_box(&id))),
+    );
+    let large = EmailId {
+        fixture: "large-order".into(),
+        ..id.clone()
+    };
+    c.bench_function(
+        "one email (order-confirmation/large-order, 40 items)",
+        |b| b.iter(|| pipeline.build(std::hint::black_box(&large))),
+    );
+    let html = pipeline.build(&id).content.expect("built").html;
+    c.bench_function("step: plaintext from HTML", |b| {
+        b.iter(|| letterpress::plaintext::from_html(std::hint::black_box(&html), 72))
+    });
+}
+
+fn whole_build(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut group = c.benchmark_group("starter kit");
+    group.sample_size(20);
+    group.bench_function("load + compile project", |b| {
+        b.iter(|| Pipeline::load(root).expect("loads"))
+    });
+    let pipeline = starter();
+    let ids = pipeline.emails(&Selection::default()).expect("emails");
+    group.bench_function(format!("build all {} emails in memory", ids.len()), |b| {
+        b.iter(|| letterpress::build::build_all(&pipeline, &ids, &|_| {}))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, one_email, whole_build);
+criterion_main!(benches);

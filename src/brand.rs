@@ -404,8 +404,10 @@ impl Brand {
                 "h1 {{ font-size: {h1}px; line-height: 1.25; }} h2 {{ font-size: {h2}px; line-height: 1.3; }} h3 {{ font-size: {size}px; }} ",
                 "p {{ margin: 0 0 12px 0; }}",
                 "</mj-style>",
+                "{font_links}",
                 "<mj-raw><!--[if mso]><style type=\"text/css\">body, table, td, p, a, h1, h2, h3 {{ font-family: {body_fallback} !important; }}</style><![endif]--></mj-raw>",
             ),
+            font_links = self.font_links(),
             body_stack = body.stack(),
             body_fallback = body.fallback_stack(),
             heading_stack = heading.stack(),
@@ -414,7 +416,7 @@ impl Brand {
             size = body.size,
             small = body.size.saturating_sub(2).max(10),
             lh = body.line_height,
-            bw = heading.weight.max(600).min(700),
+            bw = heading.weight.clamp(600, 700),
             hw = heading.weight,
             r = r,
             primary = self.colour("primary"),
@@ -427,18 +429,23 @@ impl Brand {
         )
     }
 
-    /// Web fonts to load, by family name, for mrml's `RenderOptions::fonts`.
-    pub fn web_fonts(&self) -> Vec<(String, String)> {
-        let mut fonts: Vec<(String, String)> = [&self.fonts.body, &self.fonts.heading]
+    /// Stylesheet links for the brand's web fonts, hidden from Outlook (which would otherwise
+    /// wait on them and still fall back to Times). Emitted as head `mj-raw` because mrml only
+    /// links fonts it sees in MJML attributes, and headings get theirs from inlined CSS.
+    fn font_links(&self) -> String {
+        let mut urls: Vec<&str> = [&self.fonts.body, &self.fonts.heading]
             .into_iter()
-            .filter_map(|f| {
-                f.url
-                    .as_ref()
-                    .map(|u| (f.family.as_str().to_string(), u.as_str().to_string()))
-            })
+            .filter_map(|f| f.url.as_ref().map(HttpsUrl::as_str))
             .collect();
-        fonts.dedup();
-        fonts
+        urls.dedup();
+        urls.iter()
+            .map(|url| {
+                let url = url.replace('&', "&amp;");
+                format!(
+                    "<mj-raw><!--[if !mso]><!--><link href=\"{url}\" rel=\"stylesheet\" type=\"text/css\"><!--<![endif]--></mj-raw>"
+                )
+            })
+            .collect()
     }
 }
 
@@ -458,6 +465,12 @@ fn key_pos(text: &str, file: &Path, key: &str) -> SourcePos {
             )
         })
         .unwrap_or_else(|| SourcePos::file(file))
+}
+
+/// The sample brand used by unit tests across modules.
+#[cfg(test)]
+pub(crate) fn tests_sample() -> &'static str {
+    tests::SAMPLE
 }
 
 #[cfg(test)]
@@ -565,10 +578,4 @@ company:
         assert!(head.contains("a { color: #1a73e8; }"));
         assert!(head.contains("font-family: Helvetica, Arial, sans-serif !important"));
     }
-}
-
-/// The sample brand used by unit tests across modules.
-#[cfg(test)]
-pub(crate) fn tests_sample() -> &'static str {
-    tests::SAMPLE
 }

@@ -3,7 +3,7 @@
 //! `mj-style inline="inline"` CSS inlined by css-inline through mrml's feature; other styles,
 //! media queries and Outlook conditional comments stay as they are).
 
-use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
@@ -52,15 +52,12 @@ impl Compiler {
             .head
             .map(|h| h.children)
             .unwrap_or_default();
-        let fonts = brand
-            .web_fonts()
-            .into_iter()
-            .map(|(name, url)| (name, Cow::Owned(url)))
-            .collect();
+        // Web fonts are linked by the brand head; mrml's default fonts (Google Fonts for Open
+        // Sans, Roboto…) must not be linked behind the author's back.
         let options = RenderOptions {
             disable_comments: false,
             social_icon_origin: None,
-            fonts,
+            fonts: HashMap::new(),
         };
         Ok(Compiler {
             root: root.to_path_buf(),
@@ -70,15 +67,21 @@ impl Compiler {
     }
 
     /// Parses and renders `mjml` (the Tera output of `template`, a project-relative path used
-    /// in messages) into HTML.
-    pub fn compile(&self, mjml: &str, template: &Path, finish: &Finish) -> Result<String, Finding> {
+    /// in messages, whose own text is `source`) into HTML.
+    pub fn compile(
+        &self,
+        mjml: &str,
+        template: &Path,
+        source: &str,
+        finish: &Finish,
+    ) -> Result<String, Finding> {
         let options = ParserOptions {
             include_loader: Box::new(ProjectLoader {
                 root: self.root.clone(),
             }),
         };
         let mut doc = mrml::parse_with_options(mjml, &options)
-            .map_err(|e| parse_finding(&e, mjml, template))?
+            .map_err(|e| parse_finding(&e, mjml, template, source))?
             .element;
         doc.attributes.lang = Some(finish.lang.to_string());
         doc.attributes.dir = Some(finish.dir.to_string());
@@ -109,7 +112,7 @@ impl Compiler {
     }
 }
 
-/// Escapes text for an HTML text node.
+/// Escapes text for an HTML text node or a double-quoted attribute.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -117,6 +120,8 @@ fn escape(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            // mrml copies the title into an `aria-label` attribute without escaping quotes.
+            '"' => out.push_str("&quot;"),
             _ => out.push(c),
         }
     }
@@ -125,7 +130,7 @@ fn escape(text: &str) -> String {
 
 /// A finding for an mrml parse error. mrml reports byte offsets into the text it was given
 /// (the Tera output); they become line:column in that rendered MJML, with the text found there.
-fn parse_finding(err: &ParseError, mjml: &str, template: &Path) -> Finding {
+fn parse_finding(err: &ParseError, mjml: &str, template: &Path, source: &str) -> Finding {
     let (origin, span, what) = match err {
         ParseError::UnexpectedElement { origin, position } => (
             Some(origin),
@@ -160,9 +165,11 @@ fn parse_finding(err: &ParseError, mjml: &str, template: &Path) -> Finding {
             "unexpected end of the document: an element is not closed".to_string(),
         ),
         ParseError::SizeLimit { origin } => (Some(origin), None, "document too large".to_string()),
-        ParseError::ParserError { origin, source } => {
-            (Some(origin), None, format!("malformed markup: {source}"))
-        }
+        ParseError::ParserError { origin, source } => (
+            Some(origin),
+            None,
+            format!("malformed markup in the rendered MJML: {source}"),
+        ),
         ParseError::NoRootNode => (
             None,
             None,
@@ -194,6 +201,9 @@ fn parse_finding(err: &ParseError, mjml: &str, template: &Path) -> Finding {
             if !found.is_empty() {
                 message.push_str(&format!(" (near `{found}`)"));
             }
+            if let Some(pos) = source_line(mjml, line, column, source, template) {
+                location = pos;
+            }
         }
         (_, Some(path)) => {
             message = format!("{message} in included file `{path}`");
@@ -202,6 +212,39 @@ fn parse_finding(err: &ParseError, mjml: &str, template: &Path) -> Finding {
         (None, None) => {}
     }
     Finding::error("build.mjml", message, Some(location))
+}
+
+/// Where a line of rendered MJML comes from in the template's own file, when that line appears
+/// there unchanged (once): most structural errors sit on lines Tera did not touch.
+fn source_line(
+    mjml: &str,
+    line: u32,
+    column: u32,
+    source: &str,
+    template: &Path,
+) -> Option<SourcePos> {
+    let rendered = mjml.lines().nth(line.checked_sub(1)? as usize)?;
+    let wanted = rendered.trim();
+    if wanted.is_empty() {
+        return None;
+    }
+    let mut matches = source
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == wanted);
+    let (index, text) = matches.next()?;
+    if matches.next().is_some() {
+        return None;
+    }
+    let shift = text.len() as i64
+        - text.trim_start().len() as i64
+        - (rendered.len() as i64 - rendered.trim_start().len() as i64);
+    let column = (i64::from(column) + shift).max(1);
+    Some(SourcePos::at(
+        template,
+        u32::try_from(index + 1).ok()?,
+        u32::try_from(column).ok()?,
+    ))
 }
 
 fn include_message(err: &IncludeLoaderError) -> String {
@@ -279,7 +322,7 @@ mod tests {
     fn brand_title_preview_and_lang_are_applied() {
         let dir = tempfile::tempdir().unwrap();
         let html = compiler(dir.path())
-            .compile("<mjml><mj-body><mj-section><mj-column><mj-text><a href=\"https://x.example\">x</a></mj-text></mj-column></mj-section></mj-body></mjml>", Path::new("t.mjml"), &finish())
+            .compile("<mjml><mj-body><mj-section><mj-column><mj-text><a href=\"https://x.example\">x</a></mj-text></mj-column></mj-section></mj-body></mjml>", Path::new("t.mjml"), "", &finish())
             .unwrap();
         assert!(html.contains("lang=\"tr\""), "lang");
         assert!(html.contains("<title>Hello &amp; welcome</title>"), "title");
@@ -300,18 +343,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = compiler(dir.path())
             .compile(
-                "<mjml>\n<mj-body>\n  <mj-section>\n</mj-body></mjml>",
+                "<mjml>\n<mj-head>\n  <mj-section></mj-section></mj-head></mjml>",
                 Path::new("templates/t.mjml"),
+                "---\nsubject: x\n---\n<mjml>\n<mj-head>\n    <mj-section></mj-section></mj-head></mjml>",
                 &finish(),
             )
             .unwrap_err();
         assert_eq!(err.rule, "build.mjml");
         assert!(
             err.message
-                .contains("line 4, column 1 of the rendered MJML"),
+                .contains("line 3, column 4 of the rendered MJML"),
             "{}",
             err.message
         );
+        // the line appears unchanged in the file (indented two more): located there
+        assert_eq!(err.location, Some(SourcePos::at("templates/t.mjml", 6, 6)));
     }
 
     #[test]
@@ -327,7 +373,7 @@ mod tests {
         let root = root.canonicalize().unwrap();
         let doc = "<mjml><mj-body><mj-include path=\"../secret.mjml\" /></mj-body></mjml>";
         let err = compiler(&root)
-            .compile(doc, Path::new("templates/t.mjml"), &finish())
+            .compile(doc, Path::new("templates/t.mjml"), "", &finish())
             .unwrap_err();
         assert!(
             err.message.contains("outside the project"),

@@ -249,7 +249,9 @@ impl Pipeline {
             lang: locale,
             dir: locale::direction(locale),
         };
-        let html = self.compiler.compile(&rendered.mjml, file, &finish)?;
+        let html = self
+            .compiler
+            .compile(&rendered.mjml, file, &template.body.source, &finish)?;
         let text = match &rendered.text {
             Some(text) => plaintext::tidy(text),
             None => {

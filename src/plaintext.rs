@@ -4,7 +4,7 @@
 
 /// Derives the text part from `html`, wrapping prose at `width` columns. URLs are never split.
 pub fn from_html(html: &str, width: usize) -> Result<String, String> {
-    let config = html2text::config::plain()
+    let config = html2text::config::plain_no_decorate()
         .use_doc_css()
         .no_table_borders()
         .no_link_wrapping()
@@ -15,24 +15,47 @@ pub fn from_html(html: &str, width: usize) -> Result<String, String> {
     Ok(tidy(&text))
 }
 
-/// Trims line ends, collapses runs of blank lines to one, and ends with a single newline.
+/// Trims line ends, collapses runs of blank lines to one, sets headings and lone links (buttons)
+/// apart with blank lines (MJML blocks are `div`s, which html2text joins without a gap), and
+/// ends with a single newline.
 pub fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut blank = 0;
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.is_empty() {
-            blank += 1;
+    let mut lines: Vec<&str> = Vec::new();
+    let mut gap_after = false;
+    for line in text.lines().map(str::trim_end) {
+        let stands_apart = is_heading(line) || is_lone_link(line);
+        let last_blank = lines.last().is_none_or(|l| l.is_empty());
+        if !line.is_empty() && (stands_apart || gap_after) && !last_blank {
+            lines.push("");
+        }
+        if line.is_empty() && last_blank {
             continue;
         }
-        if !out.is_empty() && blank > 0 {
-            out.push('\n');
-        }
-        blank = 0;
-        out.push_str(line);
-        out.push('\n');
+        lines.push(line);
+        gap_after = stands_apart;
     }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
     out
+}
+
+fn is_heading(line: &str) -> bool {
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    (1..=6).contains(&hashes) && line[hashes..].starts_with(' ')
+}
+
+/// A line that is only a link with a footnote reference, like `[Track your parcel][2]`.
+fn is_lone_link(line: &str) -> bool {
+    let line = line.trim();
+    line.starts_with('[')
+        && line.ends_with(']')
+        && line.rfind("][").is_some_and(|i| {
+            line[i + 2..line.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]
@@ -56,5 +79,14 @@ mod tests {
     #[test]
     fn tidy_collapses_blank_runs_and_trailing_spaces() {
         assert_eq!(tidy("a  \n\n\n\nb\n\n"), "a\n\nb\n");
+    }
+
+    #[test]
+    fn headings_and_buttons_stand_apart() {
+        let text = "intro\n## Items\nrow 1\n[Track it][2]\nafter\n[2]: https://x.example\n";
+        assert_eq!(
+            tidy(text),
+            "intro\n\n## Items\n\nrow 1\n\n[Track it][2]\n\nafter\n[2]: https://x.example\n"
+        );
     }
 }
