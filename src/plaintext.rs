@@ -10,9 +10,23 @@ pub fn from_html(html: &str, width: usize) -> Result<String, String> {
         .no_link_wrapping()
         .link_footnotes(true);
     let text = config
-        .string_from_read(html.as_bytes(), width)
+        .string_from_read(body_only(html).as_bytes(), width)
         .map_err(|e| e.to_string())?;
     Ok(tidy(&text))
+}
+
+/// The document without its `<head>`: nothing there is visible, and MJML's head holds all the
+/// responsive CSS, which html2text would otherwise parse and match against every element.
+/// Inline `style` attributes (where `display:none` lives) are kept.
+fn body_only(html: &str) -> std::borrow::Cow<'_, str> {
+    match (html.find("<head>"), html.find("</head>")) {
+        (Some(start), Some(end)) if start < end => std::borrow::Cow::Owned(format!(
+            "{}{}",
+            &html[..start],
+            &html[end + "</head>".len()..]
+        )),
+        _ => std::borrow::Cow::Borrowed(html),
+    }
 }
 
 /// Trims line ends, collapses runs of blank lines to one, sets headings and lone links (buttons)
