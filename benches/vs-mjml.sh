@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Whole-process comparison: `letterpress build` against the official mjml CLI on the same MJML
+# documents (the starter kit's Tera output, dumped as plain .mjml). letterpress also inlines CSS,
+# derives plaintext, checks every email and writes a manifest; mjml only compiles.
+# Needs node/npm (npm install mjml). Usage: benches/vs-mjml.sh [runs]
+set -euo pipefail
+runs=${1:-5}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --example dump_mjml --bin letterpress
+mkdir -p "$work/project/templates" "$work/project/brand"
+cp "$repo/brand/brand.yaml" "$work/project/brand/"
+"$repo/target/release/examples/dump_mjml" "$work/project/templates"
+n=$(ls "$work/project/templates" | wc -l)
+(cd "$work" && npm install --silent --no-audit --no-fund mjml >/dev/null 2>&1)
+mjml="$work/node_modules/.bin/mjml"
+echo "mjml $("$mjml" --version | tr '\n' ' ')"
+
+best() { # best wall time in ms of "$@" over $runs runs
+  local best=999999999
+  for _ in $(seq "$runs"); do
+    local start end
+    start=$(date +%s%N); "$@" >/dev/null 2>&1; end=$(date +%s%N)
+    local ms=$(( (end - start) / 1000000 ))
+    (( ms < best )) && best=$ms
+  done
+  echo "$best"
+}
+mkdir -p "$work/mjml-out"
+m=$(best "$mjml" "$work"/project/templates/*.mjml -o "$work/mjml-out/")
+l=$(best "$repo/target/release/letterpress" build --project "$work/project")
+echo "$n templates: mjml CLI ${m} ms, letterpress build ${l} ms (best of $runs)"
+echo "per template: mjml $(( m / n )) ms; letterpress $(awk "BEGIN{printf \"%.2f\", $l/$n}") ms; speed-up $(awk "BEGIN{printf \"%.0f\", $m/($l>0?$l:1)}")x"
