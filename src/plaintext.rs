@@ -10,23 +10,46 @@ pub fn from_html(html: &str, width: usize) -> Result<String, String> {
         .no_link_wrapping()
         .link_footnotes(true);
     let text = config
-        .string_from_read(body_only(html).as_bytes(), width)
+        .string_from_read(visible_markup(html).as_bytes(), width)
         .map_err(|e| e.to_string())?;
     Ok(tidy(&text))
 }
 
-/// The document without its `<head>`: nothing there is visible, and MJML's head holds all the
-/// responsive CSS, which html2text would otherwise parse and match against every element.
-/// Inline `style` attributes (where `display:none` lives) are kept.
-fn body_only(html: &str) -> std::borrow::Cow<'_, str> {
-    match (html.find("<head>"), html.find("</head>")) {
-        (Some(start), Some(end)) if start < end => std::borrow::Cow::Owned(format!(
-            "{}{}",
-            &html[..start],
-            &html[end + "</head>".len()..]
-        )),
-        _ => std::borrow::Cow::Borrowed(html),
+/// What html2text needs to see: the document without its `<head>` (nothing there is visible,
+/// and MJML's responsive CSS would be matched against every element) and without the inline
+/// `style` attributes that cannot hide anything. Only `display` matters for plaintext; parsing
+/// the thousand other inline styles of an MJML document was most of html2text's time.
+fn visible_markup(html: &str) -> String {
+    let html = match (html.find("<head>"), html.find("</head>")) {
+        (Some(start), Some(end)) if start < end => {
+            format!("{}{}", &html[..start], &html[end + "</head>".len()..])
+        }
+        _ => html.to_string(),
+    };
+    drop_inert_styles(&html)
+}
+
+/// Removes ` style="…"` attributes whose value does not mention `display`. Attribute values in
+/// HTML written by mrml and css-inline are double-quoted with `"` escaped, so the closing quote
+/// is the next `"`; anything else is left as it is.
+fn drop_inert_styles(html: &str) -> String {
+    const ATTR: &str = " style=\"";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(ATTR) {
+        let value_start = start + ATTR.len();
+        let Some(len) = rest[value_start..].find('"') else {
+            break;
+        };
+        let value = &rest[value_start..value_start + len];
+        out.push_str(&rest[..start]);
+        if value.contains("display") {
+            out.push_str(&rest[start..value_start + len + 1]);
+        }
+        rest = &rest[value_start + len + 1..];
     }
+    out.push_str(rest);
+    out
 }
 
 /// Trims line ends, collapses runs of blank lines to one, sets headings and lone links (buttons)
@@ -87,6 +110,20 @@ mod tests {
                 "https://shop.example/orders/1?very=long&query=string&that=goes&on=and&on"
             ),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn only_styles_that_can_hide_survive() {
+        let html =
+            r#"<p style="color:red">a</p><div style="display:none;x:y">b</div><i style="">c</i>"#;
+        assert_eq!(
+            drop_inert_styles(html),
+            r#"<p>a</p><div style="display:none;x:y">b</div><i>c</i>"#
+        );
+        assert_eq!(
+            drop_inert_styles("<p style=\"unclosed"),
+            "<p style=\"unclosed"
         );
     }
 
