@@ -36,13 +36,23 @@ pub fn build_all(
     ids: &[EmailId],
     on_done: &(dyn Fn(&Email) + Sync),
 ) -> Report {
+    build_each(pipeline, ids, &|email| {
+        on_done(&email);
+        email
+    })
+}
+
+/// Builds `ids` in parallel, passing each finished email through `finish` (from any thread)
+/// before it is kept: a build that writes emails out as they come drops their content there,
+/// so memory does not grow with the HTML of every email.
+pub fn build_each(
+    pipeline: &Pipeline,
+    ids: &[EmailId],
+    finish: &(dyn Fn(Email) -> Email + Sync),
+) -> Report {
     let mut emails: Vec<Email> = ids
         .par_iter()
-        .map(|id| {
-            let email = pipeline.build(id);
-            on_done(&email);
-            email
-        })
+        .map(|id| finish(pipeline.build(id)))
         .collect();
     emails.sort_by(|a, b| a.id.cmp(&b.id));
     Report { emails }

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::build::Report;
 use crate::config::Config;
@@ -76,7 +75,7 @@ pub fn path_of(id: &EmailId, ext: &str) -> String {
 
 /// The manifest entry of a built email (`None` if it could not be built).
 pub fn entry(email: &Email, config: &Config) -> Option<Entry> {
-    let content = email.content.as_ref()?;
+    let summary = email.summary.as_ref()?;
     let list_unsubscribe = match (email.category, &config.list_unsubscribe) {
         (Category::Marketing, Some(lu)) => {
             let mut parts = Vec::new();
@@ -102,45 +101,58 @@ pub fn entry(email: &Email, config: &Config) -> Option<Entry> {
         locale: email.id.locale.clone(),
         fixture: email.id.fixture.clone(),
         category: email.category,
-        subject: content.subject.clone(),
-        preheader: content.preheader.clone(),
+        subject: summary.subject.clone(),
+        preheader: summary.preheader.clone(),
         html: path_of(&email.id, "html"),
         text: path_of(&email.id, "txt"),
-        html_bytes: content.html.len(),
-        text_bytes: content.text.len(),
-        sha256: hex(&Sha256::digest(content.html.as_bytes())),
+        html_bytes: summary.html_bytes,
+        text_bytes: summary.text_bytes,
+        sha256: summary.sha256.clone(),
         list_unsubscribe,
         findings: email.findings.clone(),
     })
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Every file of the bundle as (relative path, contents), in a stable order (the preview
+/// server keeps the bundle in memory this way).
+pub fn files(report: &Report, config: &Config) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = report
+        .emails
+        .iter()
+        .flat_map(|e| email_files(e, config))
+        .collect();
+    files.push(manifest_file(report, config));
+    files
 }
 
-/// Every file of the bundle as (relative path, contents), in a stable order.
-pub fn files(report: &Report, config: &Config) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut entries = Vec::new();
-    for email in &report.emails {
-        let (Some(content), Some(entry)) = (&email.content, entry(email, config)) else {
-            continue;
-        };
-        files.push((
+/// The HTML, text and metadata files of one email (none if it was not built or its content
+/// was already dropped).
+pub fn email_files(email: &Email, config: &Config) -> Vec<(String, Vec<u8>)> {
+    let (Some(content), Some(entry)) = (&email.content, entry(email, config)) else {
+        return Vec::new();
+    };
+    vec![
+        (
             path_of(&email.id, "html"),
             content.html.clone().into_bytes(),
-        ));
-        files.push((path_of(&email.id, "txt"), content.text.clone().into_bytes()));
-        files.push((path_of(&email.id, "json"), to_json(&entry)));
-        entries.push(entry);
-    }
+        ),
+        (path_of(&email.id, "txt"), content.text.clone().into_bytes()),
+        (path_of(&email.id, "json"), to_json(&entry)),
+    ]
+}
+
+/// `manifest.json` for every built email of the report.
+pub fn manifest_file(report: &Report, config: &Config) -> (String, Vec<u8>) {
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         generator: format!("letterpress {}", env!("CARGO_PKG_VERSION")),
-        emails: entries,
+        emails: report
+            .emails
+            .iter()
+            .filter_map(|e| entry(e, config))
+            .collect(),
     };
-    files.push(("manifest.json".to_string(), to_json(&manifest)));
-    files
+    ("manifest.json".to_string(), to_json(&manifest))
 }
 
 fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
@@ -175,51 +187,109 @@ pub fn write_atomic(
     files: &[(String, Vec<u8>)],
     project_root: &Path,
 ) -> Result<(), WriteError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| WriteError::Io { path, source }
-    };
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let parent = parent.canonicalize().map_err(io(&parent))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "out".into());
-    let out = parent.join(&name);
-    if project_root.starts_with(&out) {
-        return Err(WriteError::ContainsProject(out));
+    let staging = Staging::new(out, project_root)?;
+    staging.write(files)?;
+    staging.commit()
+}
+
+/// A bundle being written: files go into a temporary folder beside the output folder as they
+/// are ready; [`Staging::commit`] swaps it in, dropping it without a commit removes it and leaves
+/// the previous output untouched.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares to replace `out`; refuses a folder that is not a previous bundle or that
+    /// contains the project.
+    pub fn new(out: &Path, project_root: &Path) -> Result<Staging, WriteError> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let parent = parent.canonicalize().map_err(io(&parent))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "out".into());
+        let out = parent.join(&name);
+        if project_root.starts_with(&out) {
+            return Err(WriteError::ContainsProject(out));
+        }
+        if out.exists() && !is_replaceable(&out) {
+            return Err(WriteError::NotABundle(out));
+        }
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+        }
+        std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+        Ok(Staging {
+            out,
+            tmp,
+            committed: false,
+        })
     }
-    if out.exists() && !is_replaceable(&out) {
-        return Err(WriteError::NotABundle(out));
+
+    /// Writes files (relative paths) into the staging folder; callable from many threads.
+    pub fn write(&self, files: &[(String, Vec<u8>)]) -> Result<(), WriteError> {
+        for (rel, bytes) in files {
+            let path = self.tmp.join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(io(dir))?;
+            }
+            std::fs::write(&path, bytes).map_err(io(&path))?;
+        }
+        Ok(())
     }
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+
+    /// Swaps the staged bundle in place of the output folder.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let old = self.tmp.with_file_name(
+            self.tmp
+                .file_name()
+                .map(|n| n.to_string_lossy().replace(".tmp-", ".old-"))
+                .unwrap_or_default(),
+        );
+        if self.out.exists() {
+            std::fs::rename(&self.out, &old).map_err(io(&self.out))?;
+        }
+        if let Err(source) = std::fs::rename(&self.tmp, &self.out) {
+            // Put the previous bundle back before reporting.
+            let _ = std::fs::rename(&old, &self.out);
+            return Err(WriteError::Io {
+                path: self.out.clone(),
+                source,
+            });
+        }
+        self.committed = true;
+        if old.exists() {
+            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        }
+        Ok(())
     }
-    let result = write_tree(&tmp, files);
-    if let Err(err) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(err);
+
+    /// The folder the bundle will replace.
+    pub fn out(&self) -> &Path {
+        &self.out
     }
-    if out.exists() {
-        std::fs::rename(&out, &old).map_err(io(&out))?;
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
     }
-    if let Err(source) = std::fs::rename(&tmp, &out) {
-        // Put the previous bundle back before reporting.
-        let _ = std::fs::rename(&old, &out);
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(WriteError::Io { path: out, source });
-    }
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    }
-    Ok(())
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
+    let path = path.to_path_buf();
+    move |source| WriteError::Io { path, source }
 }
 
 /// An existing output folder may be replaced when it is empty or holds a manifest.
@@ -227,23 +297,6 @@ fn is_replaceable(out: &Path) -> bool {
     out.is_dir()
         && (out.join("manifest.json").is_file()
             || std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none()))
-}
-
-fn write_tree(root: &Path, files: &[(String, Vec<u8>)]) -> Result<(), WriteError> {
-    for (rel, bytes) in files {
-        let path = root.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| WriteError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
-        std::fs::write(&path, bytes).map_err(|source| WriteError::Io {
-            path: path.clone(),
-            source,
-        })?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -304,6 +357,32 @@ mod tests {
             leftovers,
             vec![std::ffi::OsString::from("out")],
             "no temporary folders left behind"
+        );
+    }
+
+    #[test]
+    fn dropping_an_uncommitted_staging_leaves_out_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_atomic(
+            &out,
+            &[("manifest.json".into(), b"1".to_vec())],
+            Path::new("/x"),
+        )
+        .unwrap();
+        let staging = Staging::new(&out, Path::new("/x")).unwrap();
+        staging
+            .write(&[("manifest.json".into(), b"2".to_vec())])
+            .unwrap();
+        drop(staging);
+        assert_eq!(
+            std::fs::read_to_string(out.join("manifest.json")).unwrap(),
+            "1"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "temporary folder removed"
         );
     }
 

@@ -46,6 +46,36 @@ pub struct Content {
     pub text: String,
 }
 
+/// What the manifest needs of a built email; kept when the content itself is dropped (a build
+/// of thousands of emails writes each one out as soon as it is built).
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Subject line.
+    pub subject: String,
+    /// Preheader.
+    pub preheader: String,
+    /// HTML size in bytes.
+    pub html_bytes: usize,
+    /// Text size in bytes.
+    pub text_bytes: usize,
+    /// sha256 of the HTML, hex.
+    pub sha256: String,
+}
+
+impl Summary {
+    fn of(content: &Content) -> Summary {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(content.html.as_bytes());
+        Summary {
+            subject: content.subject.clone(),
+            preheader: content.preheader.clone(),
+            html_bytes: content.html.len(),
+            text_bytes: content.text.len(),
+            sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        }
+    }
+}
+
 /// One email's result: its content when it could be built, and its findings.
 #[derive(Debug, Clone)]
 pub struct Email {
@@ -55,7 +85,10 @@ pub struct Email {
     pub category: Category,
     /// The template file, project-relative.
     pub template_file: PathBuf,
-    /// `None` when a build step failed; the findings then hold at least one error.
+    /// Sizes and hash; `None` exactly when a build step failed.
+    pub summary: Option<Summary>,
+    /// `None` when a build step failed (the findings then hold at least one error), or when
+    /// the caller dropped it after writing it out.
     pub content: Option<Content>,
     /// Findings, sorted (errors first).
     pub findings: Vec<Finding>,
@@ -185,6 +218,7 @@ impl Pipeline {
                 id: id.clone(),
                 category: Category::Transactional,
                 template_file: PathBuf::from("templates").join(format!("{}.mjml", id.template)),
+                summary: None,
                 content: None,
                 findings: vec![Finding::error(
                     "build.fixture",
@@ -229,6 +263,7 @@ impl Pipeline {
             id,
             category,
             template_file: template.body.file.clone(),
+            summary: content.as_ref().map(Summary::of),
             content,
             findings,
         }
@@ -296,6 +331,7 @@ fn failed(id: EmailId, template: &EmailTemplate, finding: Finding) -> Email {
         id,
         category,
         template_file: template.body.file.clone(),
+        summary: None,
         content: None,
         findings: vec![finding],
     }

@@ -43,6 +43,7 @@ fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
         Ok(p) => p,
         Err(err) => return fail(err),
     };
+    let project = &pipeline.project;
     let selection = Selection {
         templates: args.templates.clone(),
         locales: args.locales.clone(),
@@ -51,53 +52,82 @@ fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
         Ok(ids) => ids,
         Err(err) => return fail(err),
     };
-    let report = run_with_progress(&pipeline, &ids, args.format);
-    let failed = report.fails(args.strict);
-    let mut wrote = None;
-    if write && !failed {
+    // `build` stages each email's files as soon as it is built and keeps only its summary, so
+    // memory stays flat however many emails there are; `check` writes nothing.
+    let staging = if write {
         let out = args
             .out
             .clone()
-            .unwrap_or_else(|| pipeline.project.root.join(&pipeline.project.config.out));
-        let files = bundle::files(&report, &pipeline.project.config);
-        if let Err(err) = bundle::write_atomic(&out, &files, &pipeline.project.root) {
+            .unwrap_or_else(|| project.root.join(&project.config.out));
+        match bundle::Staging::new(&out, &project.root) {
+            Ok(staging) => Some(staging),
+            Err(err) => return fail(err),
+        }
+    } else {
+        None
+    };
+    let write_error = std::sync::Mutex::new(None);
+    let stage = |mut email: letterpress::Email| {
+        if let Some(staging) = &staging {
+            if let Err(err) = staging.write(&bundle::email_files(&email, &project.config)) {
+                write_error
+                    .lock()
+                    .map(|mut slot| slot.get_or_insert(err).to_string())
+                    .ok();
+            }
+        }
+        email.content = None;
+        email
+    };
+    let report = run_with_progress(&pipeline, &ids, args.format, &stage);
+    if let Some(err) = write_error.into_inner().ok().flatten() {
+        return fail(err);
+    }
+    let failed = report.fails(args.strict);
+    let mut wrote = None;
+    if let (Some(staging), false) = (staging, failed) {
+        let out = staging.out().to_path_buf();
+        let manifest = bundle::manifest_file(&report, &project.config);
+        if let Err(err) = staging.write(&[manifest]).and_then(|()| staging.commit()) {
             return fail(err);
         }
         wrote = Some(out);
     }
-    let root = &pipeline.project.root;
     match args.format {
-        Format::Human => {
-            output::human(
-                &report,
-                args.strict,
-                wrote.as_deref(),
-                write,
-                started.elapsed(),
-            );
-        }
-        Format::Json => println!(
-            "{}",
-            output::json(&report, &pipeline.project.config, args.strict)
+        Format::Human => output::human(
+            &report,
+            args.strict,
+            wrote.as_deref(),
+            write,
+            started.elapsed(),
         ),
-        Format::Github => print!("{}", output::github(&report, root)),
+        Format::Json => println!("{}", output::json(&report, &project.config, args.strict)),
+        Format::Github => print!("{}", output::github(&report, &project.root)),
         Format::Junit => print!("{}", output::junit(&report)),
     }
     if failed { EXIT_FINDINGS } else { EXIT_OK }
 }
 
 /// Builds with a progress bar on an interactive terminal (never in CI or when piped).
-fn run_with_progress(pipeline: &Pipeline, ids: &[letterpress::EmailId], format: Format) -> Report {
+fn run_with_progress(
+    pipeline: &Pipeline,
+    ids: &[letterpress::EmailId],
+    format: Format,
+    finish: &(dyn Fn(letterpress::Email) -> letterpress::Email + Sync),
+) -> Report {
     let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     if !interactive || format != Format::Human || ids.len() < 50 {
-        return build::build_all(pipeline, ids, &|_| {});
+        return build::build_each(pipeline, ids, finish);
     }
     let bar = indicatif::ProgressBar::new(ids.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} emails {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let report = build::build_all(pipeline, ids, &|_| bar.inc(1));
+    let report = build::build_each(pipeline, ids, &|email| {
+        bar.inc(1);
+        finish(email)
+    });
     bar.finish_and_clear();
     report
 }

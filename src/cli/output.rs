@@ -41,9 +41,9 @@ pub fn human(report: &Report, strict: bool, wrote: Option<&Path>, write: bool, t
             _ => (GREEN, " ok "),
         };
         let size = email
-            .content
+            .summary
             .as_ref()
-            .map_or_else(|| "-".to_string(), |c| kb(c.html.len()));
+            .map_or_else(|| "-".to_string(), |s| kb(s.html_bytes));
         println!(
             "{}{label}{} {:<28} {:<5} {:<22} {DIM}{size:>9}{DIM:#}",
             style.render(),
