@@ -1,0 +1,21 @@
+// letterpress live reload: preview pages only, never part of a built email. On each rebuild the
+// server sends an event; the page fetches itself again and swaps the parts marked data-live, and
+// reloads the email frame only when that email's content changed.
+(() => {
+  let version = document.body.dataset.version, seq = 0;
+  new EventSource('/_events').onmessage = async (event) => {
+    if (event.data === version) return;
+    const mine = ++seq;
+    const res = await fetch(location.href, { cache: 'no-store' });
+    if (!res.ok || mine !== seq) return;
+    const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+    version = doc.body.dataset.version;
+    for (const el of document.querySelectorAll('[data-live]')) {
+      const fresh = doc.getElementById(el.id);
+      if (fresh) el.replaceWith(document.importNode(fresh, true));
+    }
+    const frame = document.getElementById('email'), next = doc.getElementById('email');
+    if (frame && next && frame.getAttribute('src') !== next.getAttribute('src')) frame.src = next.getAttribute('src');
+    document.dispatchEvent(new Event('letterpress:update'));
+  };
+})();
