@@ -104,7 +104,8 @@ pub fn run(args: &WatchArgs) -> u8 {
             let _ = watch_sources(&mut debouncer, &root);
         }
         let plan = plan_for(&events, &root, &dependants);
-        if plan == Plan::Nothing && read_site(&site).project_error.is_none() {
+        if plan == Plan::Nothing {
+            // never rebuild on anything else: reading the sources makes events of its own
             continue;
         }
         if let Some(deps) = rebuild(&root, &site, &plan) {

@@ -98,7 +98,7 @@ impl Site {
     /// the project is broken every plan rebuilds everything, as changes were not applied.
     pub fn to_rebuild(&self, plan: &Plan, ids: &[EmailId]) -> Vec<EmailId> {
         let scope = match plan {
-            Plan::Nothing if self.project_error.is_none() => return Vec::new(),
+            Plan::Nothing => return Vec::new(),
             Plan::Only(scope) if self.project_error.is_none() => scope,
             _ => return ids.to_vec(),
         };
@@ -248,7 +248,11 @@ mod tests {
             location: None,
         });
         let ids = vec![id("a", "en", "x"), id("b", "en", "x")];
-        assert_eq!(site.to_rebuild(&Plan::Nothing, &ids), ids);
+        let fixture_only = Plan::Only(Scope {
+            templates: BTreeSet::new(),
+            fixtures: BTreeSet::from([("a".to_string(), "x".to_string())]),
+        });
+        assert_eq!(site.to_rebuild(&fixture_only, &ids), ids);
     }
 
     #[test]

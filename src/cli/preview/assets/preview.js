@@ -8,10 +8,10 @@
     const fit = () => {
       try { frame.style.height = Math.max(200, frame.contentDocument.body.scrollHeight + 24) + 'px'; } catch (e) { /* not loaded */ }
     };
-    const setWidth = (w) => { wrap.style.width = w + 'px'; localStorage.setItem('letterpress-width', w); };
+    const setWidth = (w) => { wrap.style.width = (Number(w) + 2) + 'px'; /* + borders */ localStorage.setItem('letterpress-width', w); };
     for (const b of document.querySelectorAll('button[data-width]')) b.onclick = () => setWidth(b.dataset.width);
     setWidth(localStorage.getItem('letterpress-width') || 800);
-    new ResizeObserver(() => { label.textContent = Math.round(wrap.clientWidth) + ' px'; fit(); }).observe(wrap);
+    new ResizeObserver(() => { label.textContent = frame.clientWidth + ' px'; fit(); }).observe(wrap);
     frame.addEventListener('load', fit);
   }
   const filter = document.getElementById('filter'), locale = document.getElementById('locale-filter');
