@@ -201,8 +201,9 @@ pub fn email(site: &Site, id: &EmailId) -> Option<String> {
     );
     let link = |i: Option<&&EmailId>, label: &str| match i {
         Some(i) => format!(
-            "<a rel=\"{label}\" href=\"/email/{}\">{label}</a>",
-            esc(&path(i))
+            "<a rel=\"{label}\" href=\"/email/{}\" title=\"{} (arrow key)\">{label}</a>",
+            esc(&path(i)),
+            esc(&i.to_string())
         ),
         None => format!("<span class=\"muted\">{label}</span>"),
     };

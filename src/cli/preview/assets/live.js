@@ -1,9 +1,10 @@
 // letterpress live reload: preview pages only, never part of a built email. On each rebuild the
 // server sends an event; the page fetches itself again and swaps the parts marked data-live, and
-// reloads the email frame only when that email's content changed.
+// reloads the email frame only when that email's content changed. Hidden tabs disconnect, so
+// many open tabs never use up the browser's connections to the server.
 (() => {
-  let version = document.body.dataset.version, seq = 0;
-  new EventSource('/_events').onmessage = async (event) => {
+  let version = document.body.dataset.version, seq = 0, source = null;
+  const update = async (event) => {
     if (event.data === version) return;
     const mine = ++seq;
     const res = await fetch(location.href, { cache: 'no-store' });
@@ -18,4 +19,9 @@
     if (frame && next && frame.getAttribute('src') !== next.getAttribute('src')) frame.src = next.getAttribute('src');
     document.dispatchEvent(new Event('letterpress:update'));
   };
+  const connect = () => { source = new EventSource('/_events'); source.onmessage = update; };
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden && source) { source.close(); source = null; } else if (!document.hidden && !source) connect();
+  });
+  connect();
 })();

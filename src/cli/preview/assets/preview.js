@@ -1,7 +1,15 @@
 // letterpress preview page controls: tabs, width presets, frame height, index filter.
 (() => {
   const body = document.body;
-  for (const b of document.querySelectorAll('button[data-tab]')) b.onclick = () => { body.dataset.tab = b.dataset.tab; };
+  if (body.dataset.tab) body.dataset.tab = localStorage.getItem('letterpress-tab') || 'preview';
+  for (const b of document.querySelectorAll('button[data-tab]')) {
+    b.onclick = () => { body.dataset.tab = b.dataset.tab; localStorage.setItem('letterpress-tab', b.dataset.tab); };
+  }
+  document.addEventListener('keydown', (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.target.matches('input, select, textarea')) return;
+    const link = document.querySelector({ ArrowLeft: 'a[rel=prev]', ArrowRight: 'a[rel=next]' }[e.key] || 'none');
+    if (link) location.href = link.href;
+  });
   const wrap = document.getElementById('frame-wrap'), frame = document.getElementById('email');
   if (wrap && frame) {
     const label = document.getElementById('width');
