@@ -271,6 +271,40 @@ mod tests {
         assert_eq!(url_of("::1".parse().unwrap(), 3000), "http://[::1]:3000/");
     }
 
+    fn event(kind: EventKind, paths: &[&str]) -> DebouncedEvent {
+        let mut event = notify::Event::new(kind);
+        for path in paths {
+            event = event.add_path(PathBuf::from(path));
+        }
+        DebouncedEvent::new(event, Instant::now())
+    }
+
+    #[test]
+    fn reads_never_trigger_a_rebuild() {
+        use notify::event::{AccessKind, AccessMode};
+        let events = [event(
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+            &["/p/templates/a.mjml", "/p/locales/en.yaml"],
+        )];
+        assert_eq!(
+            plan_for(&events, Path::new("/p"), &Dependants::new()),
+            Plan::Nothing
+        );
+    }
+
+    #[test]
+    fn a_rename_over_the_file_counts_as_its_change() {
+        use notify::event::{ModifyKind, RenameMode};
+        let events = [event(
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+            &["/p/templates/.a.mjml.swp", "/p/templates/a.mjml"],
+        )];
+        let Plan::Only(scope) = plan_for(&events, Path::new("/p"), &Dependants::new()) else {
+            panic!("expected a scoped plan");
+        };
+        assert_eq!(scope.templates, BTreeSet::from(["a".to_string()]));
+    }
+
     #[test]
     fn paths_outside_the_project_are_other() {
         let root = Path::new("/p");
