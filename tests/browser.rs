@@ -139,6 +139,14 @@ fn edit(project: &Path, from: &str, to: &str) {
     std::fs::write(&path, text.replacen(from, to, 1)).expect("template is written");
 }
 
+/// Wall-clock milliseconds, comparable with the page's `Date.now()`.
+fn now_ms() -> f64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970");
+    since.as_secs_f64() * 1000.0
+}
+
 /// A script that is true when the email frame's text contains `text` ('' for any text).
 fn frame_has(text: &str) -> String {
     format!(
@@ -168,10 +176,21 @@ async fn saved_template_updates_the_open_page_and_errors_show_in_an_overlay() {
         .expect("page opens");
     wait_for(&client, "the email in the frame", &frame_has("")).await;
     client
-        .execute("window.notNavigated = true; return true;", vec![])
+        .execute(
+            "window.notNavigated = true; window.shownAt = 0; \
+             const f = document.getElementById('email'); \
+             const poll = setInterval(() => { \
+               const d = f.contentDocument; \
+               if (d && d.body && d.body.innerText.includes('Fresh from disk 4711')) { \
+                 window.shownAt = Date.now(); clearInterval(poll); \
+               } \
+             }, 2); return true;",
+            vec![],
+        )
         .await
         .expect("script runs");
 
+    let saved_at = now_ms();
     edit(&project, ORIGINAL, EDITED);
     let shows_edit = frame_has("Fresh from disk 4711");
     wait_for(&client, "the edited text in the frame", &shows_edit).await;
@@ -180,6 +199,22 @@ async fn saved_template_updates_the_open_page_and_errors_show_in_an_overlay() {
         .await
         .expect("script runs");
     assert_eq!(same_page, Value::Bool(true), "the page was not navigated");
+    wait_for(
+        &client,
+        "the frame's load event",
+        "return window.shownAt > 0;",
+    )
+    .await;
+    let shown_at = client
+        .execute("return window.shownAt;", vec![])
+        .await
+        .expect("script runs");
+    if let Some(shown_at) = shown_at.as_f64() {
+        eprintln!(
+            "save → new text visible in the browser's frame: {:.0} ms",
+            shown_at - saved_at
+        );
+    }
 
     edit(&project, EDITED, BROKEN);
     wait_for(

@@ -32,7 +32,7 @@ use server::{Hub, Shared};
 use site::{Problem, Site};
 
 /// How long the watcher waits for a burst of events (an editor's save, a git checkout) to end.
-const DEBOUNCE: Duration = Duration::from_millis(40);
+const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// Folders of a project whose files are sources, watched recursively.
 const SOURCE_DIRS: [&str; 4] = ["brand", "templates", "locales", "fixtures"];

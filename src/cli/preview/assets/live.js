@@ -8,7 +8,12 @@
     if (event.data === version) return;
     const mine = ++seq;
     const res = await fetch(location.href, { cache: 'no-store' });
-    if (!res.ok || mine !== seq) return;
+    if (mine !== seq) return;
+    if (res.status === 404) {
+      document.getElementById('overlay').innerHTML =
+        '<div class="overlay-box"><h2>This email no longer exists</h2><p class="hint"><a href="/">All emails</a></p></div>';
+    }
+    if (!res.ok) return;
     const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
     version = doc.body.dataset.version;
     for (const el of document.querySelectorAll('[data-live]')) {
