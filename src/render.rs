@@ -190,11 +190,24 @@ fn add_email(
     }
     for (name, source) in parts {
         if let Err(err) = tera.add_raw_template(&name, source) {
-            let finding = tera_finding(&err, &name);
+            // A broken layout or partial makes its users fail with "doesn't exist": report
+            // the shared file's own error (file, line, column) instead.
+            let finding = broken_cause(&err, broken).unwrap_or_else(|| tera_finding(&err, &name));
             // Any part failing makes the whole email fail, reported against its body.
             broken.entry(body.name.clone()).or_insert(finding);
         }
     }
+}
+
+/// The error of a broken shared file that `err` names, if any.
+fn broken_cause(err: &tera::Error, broken: &BTreeMap<String, Finding>) -> Option<Finding> {
+    let text = format!("{err} {:?}", err.kind());
+    broken
+        .iter()
+        .find(|(name, _)| {
+            text.contains(&format!("'{name}'")) || text.contains(&format!("\"{name}\""))
+        })
+        .map(|(_, finding)| finding.clone())
 }
 
 /// Adds shared pieces in any order: a layout may need a partial added after it, so retry the
@@ -276,6 +289,26 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_broken_layout_is_reported_at_its_own_position() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::starter::init(&dir.path().join("kit")).unwrap();
+        let layout = dir.path().join("kit/templates/layouts/base.mjml");
+        let text = std::fs::read_to_string(&layout).unwrap();
+        std::fs::write(
+            &layout,
+            text.replacen("{% block body %}", "{% block body %}{% if x %}", 1),
+        )
+        .unwrap();
+        let project = Project::load(&dir.path().join("kit")).unwrap();
+        let engine = Engine::new(&project);
+        let template = project.template("password-reset").unwrap();
+        let err = engine.render(template, "en", &Map::new()).unwrap_err();
+        let location = err.location.clone().expect("a location");
+        assert_eq!(location.file, PathBuf::from("templates/layouts/base.mjml"));
+        assert!(location.line.is_some(), "{err}");
+    }
 
     #[test]
     fn subject_is_one_line() {

@@ -1,5 +1,6 @@
 //! Command-line arguments (clap), parsed into plain data the commands run on.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -22,6 +23,9 @@ pub enum Command {
     Check(BuildArgs),
     /// Render one template with given data and print JSON {subject, preheader, html, text, findings}.
     Render(RenderArgs),
+    /// Serve a live preview of every email on localhost and rebuild it on each save (in memory:
+    /// out/ is not touched).
+    Watch(WatchArgs),
     /// Write the starter kit into a new or empty folder.
     Init {
         /// The folder to create.
@@ -81,4 +85,22 @@ pub struct RenderArgs {
     /// Data as a YAML or JSON file, or `-` for standard input (default: the template's first fixture).
     #[arg(long)]
     pub data: Option<PathBuf>,
+}
+
+/// Options of `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Port to listen on (0 picks a free one; the URL is printed).
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// Address to listen on. The default serves this machine only; anything else exposes your
+    /// unreleased emails to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Open the index in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }

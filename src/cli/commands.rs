@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Build(args) => build_or_check(&args, true),
         Command::Check(args) => build_or_check(&args, false),
         Command::Render(args) => render(&args),
+        Command::Watch(args) => super::preview::run(&args),
         Command::Init { dir } => init(&dir),
         Command::Rules => {
             print!("{}", output::rules(checks::RULES));
@@ -28,7 +29,7 @@ pub fn run(cli: Cli) -> u8 {
 }
 
 /// Prints `message` as an error on stderr.
-fn fail(message: impl std::fmt::Display) -> u8 {
+pub(super) fn fail(message: impl std::fmt::Display) -> u8 {
     eprintln!(
         "{}error:{} {message}",
         output::RED.render(),
