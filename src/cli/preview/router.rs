@@ -164,6 +164,7 @@ mod tests {
             id: id.clone(),
             category: Category::Transactional,
             template_file: "templates/order.mjml".into(),
+            summary: None,
             content: Some(Content {
                 subject: "Your order".into(),
                 preheader: "It is on its way".into(),

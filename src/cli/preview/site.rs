@@ -172,6 +172,7 @@ mod tests {
             id,
             category: Category::Transactional,
             template_file: PathBuf::from("templates/a.mjml"),
+            summary: None,
             content: html.map(|h| Content {
                 subject: "Subject".into(),
                 preheader: "Pre".into(),
