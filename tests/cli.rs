@@ -550,3 +550,27 @@ fn golden_starter_emails_are_unchanged() {
         }
     }
 }
+
+#[test]
+fn huge_template_is_refused_with_its_size() {
+    let project = Project::minimal();
+    project.write("templates/huge.mjml", &"<!-- padding -->\n".repeat(70_000));
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with(
+            "error: templates/huge.mjml: template is 1190000 bytes; the limit is 1048576"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn fixture_for_a_missing_template_is_named() {
+    let project = Project::minimal();
+    project.write("fixtures/welcom/basic.yaml", "name: Ada\n");
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("fixtures/welcom/basic.yaml: fixture for `welcom`, but there is no templates/welcom.mjml"), "{}", run.stderr);
+}
