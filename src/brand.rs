@@ -414,7 +414,7 @@ impl Brand {
             size = body.size,
             small = body.size.saturating_sub(2).max(10),
             lh = body.line_height,
-            bw = heading.weight.max(600).min(700),
+            bw = heading.weight.clamp(600, 700),
             hw = heading.weight,
             r = r,
             primary = self.colour("primary"),
@@ -458,6 +458,12 @@ fn key_pos(text: &str, file: &Path, key: &str) -> SourcePos {
             )
         })
         .unwrap_or_else(|| SourcePos::file(file))
+}
+
+/// The sample brand used by unit tests across modules.
+#[cfg(test)]
+pub(crate) fn tests_sample() -> &'static str {
+    tests::SAMPLE
 }
 
 #[cfg(test)]
@@ -565,10 +571,4 @@ company:
         assert!(head.contains("a { color: #1a73e8; }"));
         assert!(head.contains("font-family: Helvetica, Arial, sans-serif !important"));
     }
-}
-
-/// The sample brand used by unit tests across modules.
-#[cfg(test)]
-pub(crate) fn tests_sample() -> &'static str {
-    tests::SAMPLE
 }

@@ -302,5 +302,10 @@ pub fn rules(rules: &[Rule]) -> String {
             rule.summary
         );
     }
+    let _ = writeln!(
+        out,
+        "\nclients.unsupported uses caniemail data (MIT) from the snapshot of {}; mjml.* uses MJML 4.18.0's attribute table.",
+        letterpress::checks::caniemail_snapshot_date()
+    );
     out
 }
