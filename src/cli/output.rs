@@ -141,8 +141,13 @@ pub fn github(report: &Report, _root: &Path) -> String {
                 "warning"
             };
             let mut props = Vec::new();
+            // Every annotation names a file: the finding's, else the email's template.
+            let file = finding
+                .location
+                .as_ref()
+                .map_or(email.template_file.as_path(), |l| l.file.as_path());
+            props.push(format!("file={}", gh_property(&file.to_string_lossy())));
             if let Some(loc) = &finding.location {
-                props.push(format!("file={}", gh_property(&loc.file.to_string_lossy())));
                 if let Some(line) = loc.line {
                     props.push(format!("line={line}"));
                 }
