@@ -7,7 +7,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     let input = ctx.input;
     let lang = ctx
         .doc
-        .select(&sel("html"))
+        .select(sel("html"))
         .next()
         .and_then(|h| h.value().attr("lang"))
         .unwrap_or("");
@@ -20,7 +20,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     }
     let mut layout_tables = 0;
     let mut first = None;
-    for table in ctx.doc.select(&sel("table")) {
+    for table in ctx.doc.select(sel("table")) {
         let role = table
             .value()
             .attr("role")
@@ -30,7 +30,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         if role == "presentation" || role == "none" {
             continue;
         }
-        let is_data = table.select(&sel("th, caption, thead")).next().is_some();
+        let is_data = table.select(sel("th, caption, thead")).next().is_some();
         if !is_data {
             layout_tables += 1;
             first.get_or_insert_with(|| table.text().collect::<String>());
@@ -52,7 +52,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         ));
     }
     let mut previous = 0;
-    for heading in ctx.doc.select(&sel("h1, h2, h3, h4, h5, h6")) {
+    for heading in ctx.doc.select(sel("h1, h2, h3, h4, h5, h6")) {
         let level = heading.value().name()[1..].parse::<u32>().unwrap_or(1);
         if previous > 0 && level > previous + 1 {
             let text: String = heading

@@ -2,6 +2,7 @@
 //! web-safe fallbacks, and text is readable on its background (WCAG 2 contrast).
 
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use ego_tree::NodeId;
 use scraper::ElementRef;
@@ -32,27 +33,42 @@ const WEB_SAFE: [&str; 16] = [
 
 pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     let styles = inline_styles(ctx);
-    let mut sheet = Sheet::default();
-    for block in &ctx.style_blocks {
-        sheet.extend(Sheet::parse(block));
-    }
-    let decls: Vec<&Decl> = styles.values().flatten().chain(&sheet.decls).collect();
+    let (styles, unique) = styles;
+    let decls: Vec<&Decl> = unique
+        .iter()
+        .flat_map(|d| d.iter())
+        .chain(&ctx.sheet.decls)
+        .collect();
     off_palette(ctx, &decls, hits);
     fonts(ctx, &decls, hits);
     contrast(ctx, &styles, hits);
 }
 
-/// Parsed `style=""` of every element of the body that has one.
-fn inline_styles(ctx: &Ctx) -> HashMap<NodeId, Vec<Decl>> {
-    ctx.doc
-        .select(&sel("[style]"))
+/// Parsed `style=""` declarations by element.
+type Styles = HashMap<NodeId, Rc<Vec<Decl>>>;
+
+/// Parsed `style=""` of every element that has one (each distinct text parsed once: mrml
+/// repeats the same few styles many times), and each distinct style once, in document order.
+fn inline_styles(ctx: &Ctx) -> (Styles, Vec<Rc<Vec<Decl>>>) {
+    let mut parsed: HashMap<&str, Rc<Vec<Decl>>> = HashMap::new();
+    let mut unique = Vec::new();
+    let map = ctx
+        .doc
+        .select(sel("[style]"))
         .map(|e| {
-            (
-                e.id(),
-                Sheet::parse_inline(e.value().attr("style").unwrap_or("")),
-            )
+            let style = e.value().attr("style").unwrap_or("");
+            let decls = parsed
+                .entry(style)
+                .or_insert_with(|| {
+                    let decls = Rc::new(Sheet::parse_inline(style));
+                    unique.push(Rc::clone(&decls));
+                    decls
+                })
+                .clone();
+            (e.id(), decls)
         })
-        .collect()
+        .collect();
+    (map, unique)
 }
 
 fn allowed(ctx: &Ctx, rgb: [u8; 3]) -> bool {
@@ -74,8 +90,8 @@ fn off_palette(ctx: &Ctx, decls: &[&Decl], hits: &mut Vec<Hit>) {
         .flat_map(|d| d.colours.iter())
         .filter_map(|(text, rgb)| rgb.map(|rgb| (text.clone(), rgb)))
         .collect();
-    for attr in ["bgcolor", "color"] {
-        for e in ctx.doc.select(&sel(&format!("[{attr}]"))) {
+    for (attr, selector) in [("bgcolor", "[bgcolor]"), ("color", "[color]")] {
+        for e in ctx.doc.select(sel(selector)) {
             for (text, rgb) in colour_value(e.value().attr(attr).unwrap_or("")) {
                 if let Some(rgb) = rgb {
                     found.push((text, rgb));
@@ -161,7 +177,7 @@ struct Look {
     hidden: bool,
 }
 
-fn look(element: ElementRef, styles: &HashMap<NodeId, Vec<Decl>>) -> Look {
+fn look(element: ElementRef, styles: &Styles) -> Look {
     let mut look = Look {
         fg: None,
         bg: None,
@@ -178,7 +194,7 @@ fn look(element: ElementRef, styles: &HashMap<NodeId, Vec<Decl>>) -> Look {
         if matches!(tag, "head" | "style" | "title" | "script") {
             look.hidden = true;
         }
-        for decl in styles.get(&e.id()).into_iter().flatten() {
+        for decl in styles.get(&e.id()).into_iter().flat_map(|d| d.iter()) {
             let colour = decl.colours.first().map(|c| c.1);
             match decl.property.as_str() {
                 "color" if look.fg.is_none() => look.fg = colour.flatten(),
@@ -220,7 +236,7 @@ fn look(element: ElementRef, styles: &HashMap<NodeId, Vec<Decl>>) -> Look {
     look
 }
 
-fn contrast(ctx: &Ctx, styles: &HashMap<NodeId, Vec<Decl>>, hits: &mut Vec<Hit>) {
+fn contrast(ctx: &Ctx, styles: &Styles, hits: &mut Vec<Hit>) {
     let mut seen = BTreeSet::new();
     for node in ctx.doc.root_element().descendants() {
         let Some(text) = node.value().as_text() else {

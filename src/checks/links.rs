@@ -10,7 +10,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     let input = ctx.input;
     let mut seen = BTreeSet::new();
     let mut once = |rule: &'static str, key: &str| seen.insert(format!("{rule} {key}"));
-    for a in ctx.doc.select(&sel("a")) {
+    for a in ctx.doc.select(sel("a")) {
         let Some(href) = a.value().attr("href") else {
             continue;
         };
@@ -54,7 +54,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
             || a.value()
                 .attr("aria-label")
                 .is_some_and(|l| !l.trim().is_empty())
-            || a.select(&sel("img[alt]"))
+            || a.select(sel("img[alt]"))
                 .any(|i| !i.value().attr("alt").unwrap_or("").trim().is_empty());
         if !has_text && !trimmed.is_empty() && once("links.no-text", trimmed) {
             hits.push(Hit::new(
@@ -64,7 +64,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
             ));
         }
     }
-    for img in ctx.doc.select(&sel("img")) {
+    for img in ctx.doc.select(sel("img")) {
         let src = img.value().attr("src").unwrap_or("").trim();
         image(ctx, src, img.value().attr("alt"), hits, &mut once);
     }

@@ -26,7 +26,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     if ctx.input.category != Category::Marketing {
         return;
     }
-    let found = ctx.doc.select(&sel("a[href]")).any(|a| {
+    let found = ctx.doc.select(sel("a[href]")).any(|a| {
         let href = a.value().attr("href").unwrap_or("").trim().to_lowercase();
         let text = a.text().collect::<String>().to_lowercase();
         let named = href.contains("unsub")

@@ -67,9 +67,10 @@ fn attributes(ctx: &Ctx, tag: &Tag, allowed: &BTreeMap<String, String>, hits: &m
         if TABLE.global.contains(name) {
             continue;
         }
-        let at = ctx
-            .input
-            .locate_all(&[&format!("<{}", tag.name), &format!("{name}=")]);
+        let at = || {
+            ctx.input
+                .locate_all(&[&format!("<{}", tag.name), &format!("{name}=")])
+        };
         let Some(kind) = allowed.get(name) else {
             hits.push(Hit::new(
                 "mjml.invalid-attribute",
@@ -77,7 +78,7 @@ fn attributes(ctx: &Ctx, tag: &Tag, allowed: &BTreeMap<String, String>, hits: &m
                     "<{}> does not take the attribute `{name}` (MJML ignores it); see the element's documentation",
                     tag.name
                 ),
-                at,
+                at(),
             ));
             continue;
         };
@@ -86,7 +87,7 @@ fn attributes(ctx: &Ctx, tag: &Tag, allowed: &BTreeMap<String, String>, hits: &m
             hits.push(Hit::new(
                 "mjml.invalid-attribute",
                 format!("<{}> {name}=\"{value}\" is not {expected}", tag.name),
-                at,
+                at(),
             ));
         }
     }

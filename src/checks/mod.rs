@@ -317,26 +317,44 @@ pub(crate) struct Ctx<'a> {
     pub doc: Html,
     /// Text of every `<style>` element outside conditional comments, in order.
     pub style_blocks: Vec<String>,
+    /// The CSS of those `<style>` elements, parsed.
+    pub sheet: css::Sheet,
 }
 
 impl<'a> Ctx<'a> {
     fn new(input: &'a EmailInput<'a>) -> Ctx<'a> {
         let doc = Html::parse_document(input.html);
-        let style_blocks = doc
-            .select(&sel("style"))
+        let style_blocks: Vec<String> = doc
+            .select(sel("style"))
             .map(|e| e.text().collect::<String>())
             .collect();
+        let mut sheet = css::Sheet::default();
+        for block in &style_blocks {
+            sheet.extend(css::Sheet::parse(block));
+        }
         Ctx {
             input,
             doc,
             style_blocks,
+            sheet,
         }
     }
 }
 
-/// A CSS selector known to be valid.
-pub(crate) fn sel(selector: &str) -> Selector {
-    Selector::parse(selector).unwrap_or_else(|_| unreachable!("invalid selector {selector}"))
+/// A CSS selector known to be valid, parsed once per thread (parsing one costs more than
+/// running it on a small email).
+pub(crate) fn sel(selector: &'static str) -> &'static Selector {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<&'static str, &'static Selector>> =
+            std::cell::RefCell::default();
+    }
+    CACHE.with(|cache| {
+        *cache.borrow_mut().entry(selector).or_insert_with(|| {
+            let parsed = Selector::parse(selector)
+                .unwrap_or_else(|_| unreachable!("invalid selector {selector}"));
+            Box::leak(Box::new(parsed))
+        })
+    })
 }
 
 /// A rule's raw report before severities are applied.

@@ -20,7 +20,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         return;
     }
     let mut seen = BTreeSet::new();
-    for a in ctx.doc.select(&sel("a[href]")) {
+    for a in ctx.doc.select(sel("a[href]")) {
         let href = a.value().attr("href").unwrap_or("").trim();
         let lower = href.to_ascii_lowercase();
         let needle = if lower.starts_with("https://") || lower.starts_with("http://") {

@@ -52,7 +52,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
 fn visible_text(ctx: &Ctx) -> String {
     let input = ctx.input;
     let mut out = format!("{}\n{}\n", input.subject, input.preheader);
-    for body in ctx.doc.select(&sel("body")) {
+    for body in ctx.doc.select(sel("body")) {
         for node in body.descendants() {
             if let Some(t) = node.value().as_text() {
                 let in_style = node

@@ -2,7 +2,6 @@
 //! budget, the CSS in `<style>` against Gmail's 16 KB limit, and at-rules nested in at-rules
 //! (Gmail strips the whole `<style>` then).
 
-use super::css::Sheet;
 use super::{Ctx, Hit};
 
 /// Gmail ignores `<style>` content past this many bytes.
@@ -42,9 +41,8 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
             at.clone(),
         ));
     }
-    for block in &ctx.style_blocks {
-        let sheet = Sheet::parse(block);
-        if let Some(inner) = sheet.at_rules.iter().find(|r| r.depth > 0) {
+    {
+        if let Some(inner) = ctx.sheet.at_rules.iter().find(|r| r.depth > 0) {
             hits.push(Hit::new(
                 "size.nested-at-rule",
                 format!(
@@ -53,7 +51,6 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
                 ),
                 input.locate(&format!("@{}", inner.name)),
             ));
-            break;
         }
     }
 }

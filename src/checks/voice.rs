@@ -45,7 +45,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
 /// The body's text, for `!!`.
 fn visible_text(ctx: &Ctx) -> String {
     ctx.doc
-        .select(&super::sel("body"))
+        .select(super::sel("body"))
         .flat_map(|b| b.text())
         .collect()
 }
