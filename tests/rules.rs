@@ -331,3 +331,25 @@ fn rules_command_lists_every_family_and_the_caniemail_date() {
     }
     assert!(text.contains("2026-05-13"));
 }
+
+#[test]
+fn docs_list_every_rule_the_binary_knows() {
+    let out = Command::new(env!("CARGO_BIN_EXE_letterpress"))
+        .arg("rules")
+        .output()
+        .unwrap();
+    let docs = include_str!("../docs/rules.md");
+    let listed = String::from_utf8_lossy(&out.stdout);
+    let ids: Vec<&str> = listed
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.contains('.') && !w.contains(':'))
+        .collect();
+    assert!(ids.len() >= 30, "{ids:?}");
+    for id in ids {
+        assert!(
+            docs.contains(&format!("`{id}`")),
+            "docs/rules.md lacks {id}"
+        );
+    }
+}
