@@ -27,7 +27,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        if role == "presentation" || role == "none" {
+        if role == "presentation" || role == "none" || inside_accordion(table) {
             continue;
         }
         let is_data = table.select(sel("th, caption, thead")).next().is_some();
@@ -74,6 +74,15 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         }
         previous = level;
     }
+}
+
+/// mrml renders `mj-accordion` as tables without a role; the author cannot change that, and
+/// the accordion is interactive content rather than layout.
+fn inside_accordion(table: scraper::ElementRef) -> bool {
+    std::iter::successors(Some(table), |e| {
+        e.parent().and_then(scraper::ElementRef::wrap)
+    })
+    .any(|e| e.value().classes().any(|c| c.starts_with("mj-accordion")))
 }
 
 #[cfg(test)]

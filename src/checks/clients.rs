@@ -20,6 +20,7 @@ struct Data {
 
 #[derive(Deserialize)]
 struct Feature {
+    slug: String,
     title: String,
     url: String,
     #[serde(rename = "match")]
@@ -63,7 +64,10 @@ struct Authored {
 pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     let authored = authored(ctx.input.mjml);
     for feature in &DATA.features {
-        if feature.unsupported.is_empty() || !matches(&feature.pattern, &authored) {
+        if feature.unsupported.is_empty()
+            || degrades_gracefully(&feature.slug)
+            || !matches(&feature.pattern, &authored)
+        {
             continue;
         }
         let clients: Vec<String> = feature
@@ -83,6 +87,12 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
             locate(ctx, &feature.pattern),
         ));
     }
+}
+
+/// Accessibility attributes a client ignores harmlessly: flagging them would fight the a11y
+/// rules that ask for them.
+fn degrades_gracefully(slug: &str) -> bool {
+    slug == "html-role" || slug.starts_with("html-aria-")
 }
 
 fn authored(mjml: &str) -> Authored {
@@ -215,6 +225,15 @@ mod tests {
         assert!(
             findings("<mj-text><p style=\"padding:0;font-size:16px;color:#222\">a</p></mj-text>")
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn accessibility_attributes_are_not_reported() {
+        assert!(findings("<mj-raw><table role=\"presentation\" aria-label=\"x\"><tr><td>a</td></tr></table></mj-raw>").is_empty());
+        assert_eq!(
+            findings("<mj-raw><video src=\"https://x.example/a.mp4\"></video></mj-raw>").len(),
+            1
         );
     }
 

@@ -32,8 +32,8 @@ pub(crate) struct AtRule {
     pub name: String,
     /// Idents in the prelude, lowercase (media features, types).
     pub prelude: Vec<String>,
-    /// How many at-rules enclose this one.
-    pub depth: usize,
+    /// The name of the at-rule that directly encloses this one, if any.
+    pub parent: Option<String>,
 }
 
 /// Everything found in one piece of CSS.
@@ -53,7 +53,7 @@ impl Sheet {
         let mut sheet = Sheet::default();
         let mut input = ParserInput::new(css);
         let mut parser = Parser::new(&mut input);
-        block(&mut parser, &mut sheet, 0);
+        block(&mut parser, &mut sheet, None);
         sheet
     }
 
@@ -72,7 +72,7 @@ impl Sheet {
 
 /// Parses items until the end of the current block: declarations (`a: b;`), qualified rules
 /// (`sel { … }`) and at-rules (`@x …;` or `@x … { … }`).
-fn block(p: &mut Parser, sheet: &mut Sheet, depth: usize) {
+fn block(p: &mut Parser, sheet: &mut Sheet, parent: Option<&str>) {
     loop {
         let start = p.state();
         let Ok(first) = p.next().cloned() else { return };
@@ -96,12 +96,12 @@ fn block(p: &mut Parser, sheet: &mut Sheet, depth: usize) {
                         }
                         Ok(Token::CurlyBracketBlock) => {
                             sheet.at_rules.push(AtRule {
-                                name,
+                                name: name.clone(),
                                 prelude,
-                                depth,
+                                parent: parent.map(str::to_string),
                             });
                             let _ = p.parse_nested_block(|p| {
-                                block(p, sheet, depth + 1);
+                                block(p, sheet, Some(&name));
                                 Ok::<(), cssparser::ParseError<()>>(())
                             });
                             break;
@@ -110,7 +110,7 @@ fn block(p: &mut Parser, sheet: &mut Sheet, depth: usize) {
                             sheet.at_rules.push(AtRule {
                                 name,
                                 prelude,
-                                depth,
+                                parent: parent.map(str::to_string),
                             });
                             break;
                         }
@@ -147,7 +147,7 @@ fn block(p: &mut Parser, sheet: &mut Sheet, depth: usize) {
                         }
                         Ok(Token::CurlyBracketBlock) => {
                             let _ = p.parse_nested_block(|p| {
-                                block(p, sheet, depth);
+                                block(p, sheet, parent);
                                 Ok::<(), cssparser::ParseError<()>>(())
                             });
                             break;
@@ -334,7 +334,7 @@ mod tests {
         assert!(sheet.decls[0].important);
         assert_eq!(sheet.decls[0].colours[0].1, Some([255, 0, 0]));
         assert_eq!(sheet.at_rules[0].prelude, ["max-width"]);
-        assert_eq!(sheet.at_rules[1].depth, 1);
+        assert_eq!(sheet.at_rules[1].parent.as_deref(), Some("media"));
     }
 
     #[test]

@@ -4,6 +4,17 @@
 
 use super::{Ctx, Hit};
 
+/// At-rules that hold rules; an at-rule nested inside one of them makes Gmail drop the sheet.
+const REAL_AT_RULES: [&str; 7] = [
+    "media",
+    "supports",
+    "document",
+    "-moz-document",
+    "layer",
+    "container",
+    "scope",
+];
+
 /// Gmail ignores `<style>` content past this many bytes.
 const STYLE_LIMIT: usize = 16 * 1024;
 
@@ -42,7 +53,14 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         ));
     }
     {
-        if let Some(inner) = ctx.sheet.at_rules.iter().find(|r| r.depth > 0) {
+        // MJML's own `@goodbye { @gmail }` is a deliberate hack that hides a block from
+        // Gmail; only nesting inside real at-rules is a mistake.
+        let nested = ctx.sheet.at_rules.iter().find(|r| {
+            r.parent
+                .as_deref()
+                .is_some_and(|p| REAL_AT_RULES.contains(&p))
+        });
+        if let Some(inner) = nested {
             hits.push(Hit::new(
                 "size.nested-at-rule",
                 format!(
@@ -98,5 +116,7 @@ mod tests {
             "<style>@media (max-width:480px) { @supports (display: grid) { p { margin: 0 } } }</style>",
         );
         assert_eq!(nested.rules("size.nested"), ["size.nested-at-rule"]);
+        let hack = TestEmail::with_body("<style>@goodbye { @gmail } .x { color: #222222 }</style>");
+        assert!(hack.rules("size.nested").is_empty());
     }
 }
