@@ -353,3 +353,20 @@ fn docs_list_every_rule_the_binary_knows() {
         );
     }
 }
+
+#[test]
+fn junit_fails_warning_families_only_when_strict() {
+    let project = Project::new().template(
+        "subject: \"Your order is confirmed!!\"\npreheader: \"It ships tomorrow\"",
+        CLEAN_BODY,
+    );
+    let (code, out) = project.run(&["--format", "junit"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("failures=\"0\"") && out.contains("<system-out>"),
+        "{out}"
+    );
+    let (code, out) = project.run(&["--format", "junit", "--strict"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("<failure type=\"voice.exclamation\""), "{out}");
+}

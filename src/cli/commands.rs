@@ -81,7 +81,7 @@ fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
             output::json(&report, &pipeline.project.config, args.strict)
         ),
         Format::Github => print!("{}", output::github(&report, root)),
-        Format::Junit => print!("{}", output::junit(&report)),
+        Format::Junit => print!("{}", output::junit(&report, args.strict)),
     }
     if failed { EXIT_FINDINGS } else { EXIT_OK }
 }

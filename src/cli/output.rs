@@ -176,22 +176,30 @@ fn gh_property(text: &str) -> String {
 }
 
 /// JUnit XML: a test suite per email, a test case per rule family, failed when the family
-/// has an error (or any finding, as a warning-level failure type, for visibility).
-pub fn junit(report: &Report) -> String {
+/// has an error (or a warning, with `--strict`); other findings go to `<system-out>`.
+pub fn junit(report: &Report, strict: bool) -> String {
     let families = rule_families();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let total = report.emails.len() * families.len();
     let failures: usize = report
         .emails
         .iter()
-        .map(|e| families.iter().filter(|f| family_fails(e, f)).count())
+        .map(|e| {
+            families
+                .iter()
+                .filter(|f| family_fails(e, f, strict))
+                .count()
+        })
         .sum();
     let _ = writeln!(
         out,
         "<testsuites name=\"letterpress\" tests=\"{total}\" failures=\"{failures}\">"
     );
     for email in &report.emails {
-        let fails = families.iter().filter(|f| family_fails(email, f)).count();
+        let fails = families
+            .iter()
+            .filter(|f| family_fails(email, f, strict))
+            .count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\">",
@@ -215,7 +223,7 @@ pub fn junit(report: &Report) -> String {
             }
             let _ = writeln!(out, "    <testcase classname=\"{class}\" name=\"{name}\">");
             let body: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
-            let tag = if family_fails(email, family) {
+            let tag = if family_fails(email, family, strict) {
                 "failure"
             } else {
                 "system-out"
@@ -257,11 +265,11 @@ fn family_of(rule: &str) -> &str {
     rule.split('.').next().unwrap_or(rule)
 }
 
-fn family_fails(email: &Email, family: &str) -> bool {
+fn family_fails(email: &Email, family: &str, strict: bool) -> bool {
     email
         .findings
         .iter()
-        .any(|f| f.severity == Severity::Error && family_of(&f.rule) == family)
+        .any(|f| (f.severity == Severity::Error || strict) && family_of(&f.rule) == family)
 }
 
 fn xml(text: &str) -> String {
