@@ -48,7 +48,10 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
             format!(
                 "{layout_tables} table(s) without headers and without role=\"presentation\" (first: `{snippet}`); add role=\"presentation\" (mj-table role=\"presentation\") or <th> headers for data"
             ),
-            input.locate("<mj-table"),
+            input
+                .locate("<table")
+                .filter(|p| p.line.is_some())
+                .or_else(|| input.locate("<mj-table")),
         ));
     }
     let mut previous = 0;

@@ -128,15 +128,25 @@ fn is_safe(family: &str) -> bool {
 
 fn fonts(ctx: &Ctx, decls: &[&Decl], hits: &mut Vec<Hit>) {
     let brand = brand_families(ctx.input.brand);
-    let mut seen = BTreeSet::new();
+    // Web fonts: the brand's (unless web-safe) and any declared with <mj-font>.
+    let mut web: Vec<String> = brand.clone();
+    web.extend(
+        super::markup::tags(ctx.input.mjml)
+            .iter()
+            .filter(|t| t.name == "mj-font")
+            .filter_map(|t| t.attr("name").map(str::to_lowercase)),
+    );
+    let mut seen_first = BTreeSet::new();
+    let mut seen_stack = BTreeSet::new();
     for decl in decls.iter().filter(|d| d.property == "font-family") {
         let Some(first) = decl.families.first() else {
             continue;
         };
-        if !seen.insert(decl.families.join(",").to_lowercase()) {
+        let lower = first.to_lowercase();
+        if is_inherit(first) {
             continue;
         }
-        if !brand.contains(&first.to_lowercase()) && !is_inherit(first) {
+        if !brand.contains(&lower) && seen_first.insert(lower.clone()) {
             hits.push(Hit::new(
                 "brand.font",
                 format!(
@@ -147,11 +157,16 @@ fn fonts(ctx: &Ctx, decls: &[&Decl], hits: &mut Vec<Hit>) {
                 ctx.input.locate(first),
             ));
         }
-        if !is_safe(first) && !is_inherit(first) && !decl.families[1..].iter().any(|f| is_safe(f)) {
+        let no_fallback = !decl.families[1..].iter().any(|f| is_safe(f));
+        if web.contains(&lower)
+            && !is_safe(first)
+            && no_fallback
+            && seen_stack.insert(decl.families.join(",").to_lowercase())
+        {
             hits.push(Hit::new(
                 "brand.font-fallback",
                 format!(
-                    "font-family `{}` has no web-safe fallback after `{first}`; add e.g. `Arial, sans-serif` (Outlook otherwise shows Times New Roman)",
+                    "font-family `{}`: web font `{first}` has no web-safe fallback; add e.g. `Arial, sans-serif` (Outlook otherwise shows Times New Roman)",
                     decl.value
                 ),
                 ctx.input.locate(&decl.value),
@@ -359,7 +374,7 @@ mod tests {
             "<p style=\"font-family: Inter, Helvetica, Arial, sans-serif\">x</p>",
         );
         assert!(ok.rules("brand.font").is_empty());
-        let off = TestEmail::with_body("<p style=\"font-family: Comic Sans MS, cursive\">x</p>");
+        let off = TestEmail::with_body("<p style=\"font-family: Comic Sans MS\">x</p>");
         assert_eq!(off.rules("brand.font"), ["brand.font"]);
         let bare = TestEmail::with_body("<p style=\"font-family: Inter\">x</p>");
         assert_eq!(bare.rules("brand.font"), ["brand.font-fallback"]);
