@@ -109,9 +109,13 @@ fn card_number(text: &str) -> Option<String> {
         }
         let mut j = i;
         let mut digits = Vec::new();
+        let mut groups = vec![0usize];
         while j < chars.len() {
             if chars[j].is_ascii_digit() {
                 digits.push(chars[j].to_digit(10).unwrap_or(0));
+                if let Some(last) = groups.last_mut() {
+                    *last += 1;
+                }
                 j += 1;
             } else if (chars[j] == ' ' || chars[j] == '-')
                 && chars.get(j + 1).is_some_and(char::is_ascii_digit)
@@ -119,13 +123,19 @@ fn card_number(text: &str) -> Option<String> {
                     .get(j.wrapping_sub(1))
                     .is_some_and(char::is_ascii_digit)
             {
+                groups.push(0);
                 j += 1;
             } else {
                 break;
             }
         }
         let ends_clean = !chars.get(j).is_some_and(|c| c.is_ascii_alphanumeric());
-        if ends_clean && (13..=19).contains(&digits.len()) && luhn(&digits) {
+        // Cards are printed whole or in groups of 3–6 (4-4-4-4, 4-6-5); a number after `+`
+        // is a phone number.
+        let grouped = groups.len() == 1 || groups.iter().all(|g| (3..=6).contains(g));
+        let phone = i > 0 && chars[i - 1] == '+';
+        let card = (13..=19).contains(&digits.len()) && luhn(&digits);
+        if ends_clean && grouped && !phone && card {
             return Some(chars[i..j].iter().collect());
         }
         i = j.max(i + 1);
@@ -259,6 +269,9 @@ mod tests {
         );
         assert!(rules("<p>Card 4111 1111 1111 1112 charged</p>").is_empty());
         assert!(rules("<p>Card ending 1111, order 104726</p>").is_empty());
+        // Luhn-valid digits, but a phone number and loose numbers, not a card
+        assert!(rules("<p>Call +4111 1111 1111 1111</p>").is_empty());
+        assert!(rules("<p>Items 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1</p>").is_empty());
     }
 
     #[test]
