@@ -131,7 +131,7 @@ fn fonts(ctx: &Ctx, decls: &[&Decl], hits: &mut Vec<Hit>) {
     // Web fonts: the brand's (unless web-safe) and any declared with <mj-font>.
     let mut web: Vec<String> = brand.clone();
     web.extend(
-        super::markup::tags(ctx.input.mjml)
+        ctx.tags
             .iter()
             .filter(|t| t.name == "mj-font")
             .filter_map(|t| t.attr("name").map(str::to_lowercase)),

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use super::css::Sheet;
-use super::markup::{self, Tag};
+use super::markup::Tag;
 use super::{Ctx, Hit};
 
 #[derive(Deserialize)]
@@ -56,13 +56,13 @@ pub fn snapshot_date() -> &'static str {
 }
 
 /// What the author wrote: their CSS and their HTML tags.
-struct Authored {
+struct Authored<'t> {
     sheet: Sheet,
-    tags: Vec<Tag>,
+    tags: Vec<&'t Tag>,
 }
 
 pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
-    let authored = authored(ctx.input.mjml);
+    let authored = authored(ctx.input.mjml, &ctx.tags);
     for feature in &DATA.features {
         if feature.unsupported.is_empty()
             || degrades_gracefully(&feature.slug)
@@ -95,10 +95,9 @@ fn degrades_gracefully(slug: &str) -> bool {
     slug == "html-role" || slug.starts_with("html-aria-")
 }
 
-fn authored(mjml: &str) -> Authored {
-    let tags = markup::tags(mjml);
+fn authored<'t>(mjml: &str, tags: &'t [Tag]) -> Authored<'t> {
     let mut sheet = Sheet::default();
-    for tag in &tags {
+    for tag in tags {
         if let Some(style) = tag.attr("style") {
             sheet.decls.extend(Sheet::parse_inline(style));
         }
@@ -115,7 +114,7 @@ fn authored(mjml: &str) -> Authored {
         from = close.max(open_end);
     }
     let tags = tags
-        .into_iter()
+        .iter()
         .filter(|t| !t.name.starts_with("mj-") && t.name != "mjml")
         .collect();
     Authored { sheet, tags }

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 
-use super::markup;
 use super::{Ctx, Hit, sel};
 
 pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
@@ -68,7 +67,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         let src = img.value().attr("src").unwrap_or("").trim();
         image(ctx, src, img.value().attr("alt"), hits, &mut once);
     }
-    for tag in markup::tags(input.mjml) {
+    for tag in &ctx.tags {
         if tag.name == "mj-image" {
             let src = tag.attr("src").unwrap_or("").trim().to_string();
             image(ctx, &src, tag.attr("alt"), hits, &mut once);

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use super::markup::{self, Tag};
+use super::markup::Tag;
 use super::{Ctx, Hit};
 
 #[derive(Deserialize)]
@@ -36,7 +36,7 @@ const STRUCTURAL: [&str; 6] = [
 pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     let input = ctx.input;
     let skip = attribute_defaults(input.mjml);
-    for tag in markup::tags(input.mjml) {
+    for tag in &ctx.tags {
         if !tag.name.starts_with("mj-") && tag.name != "mjml" {
             continue;
         }
@@ -58,7 +58,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         if skip.iter().any(|r| r.contains(&tag.offset)) {
             continue;
         }
-        attributes(ctx, &tag, allowed, hits);
+        attributes(ctx, tag, allowed, hits);
     }
 }
 

@@ -319,6 +319,8 @@ pub(crate) struct Ctx<'a> {
     pub style_blocks: Vec<String>,
     /// The CSS of those `<style>` elements, parsed.
     pub sheet: css::Sheet,
+    /// The start tags of the MJML source, scanned once.
+    pub tags: Vec<markup::Tag>,
 }
 
 impl<'a> Ctx<'a> {
@@ -337,6 +339,7 @@ impl<'a> Ctx<'a> {
             doc,
             style_blocks,
             sheet,
+            tags: markup::tags(input.mjml),
         }
     }
 }
