@@ -27,7 +27,8 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        if role == "presentation" || role == "none" || inside_accordion(table) {
+        if role == "presentation" || role == "none" || inside_accordion(table) || is_mj_table(table)
+        {
             continue;
         }
         let is_data = table.select(sel("th, caption, thead")).next().is_some();
@@ -46,7 +47,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         hits.push(Hit::new(
             "a11y.table-role",
             format!(
-                "{layout_tables} table(s) without headers and without role=\"presentation\" (first: `{snippet}`); add role=\"presentation\" (mj-table role=\"presentation\") or <th> headers for data"
+                "{layout_tables} table(s) without headers and without role=\"presentation\" (first: `{snippet}`); add role=\"presentation\" to layout tables, or <th> headers to data tables"
             ),
             input
                 .locate("<table")
@@ -79,6 +80,15 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     }
 }
 
+/// `<mj-table>` is MJML's element for tabular data, not layout (and mrml 6.0.1 does not render
+/// its `role`); mrml marks its table with `table-layout` in the style.
+fn is_mj_table(table: scraper::ElementRef) -> bool {
+    table
+        .value()
+        .attr("style")
+        .is_some_and(|s| s.contains("table-layout:"))
+}
+
 /// mrml renders `mj-accordion` as tables without a role; the author cannot change that, and
 /// the accordion is interactive content rather than layout.
 fn inside_accordion(table: scraper::ElementRef) -> bool {
@@ -108,6 +118,10 @@ mod tests {
         assert!(ok.rules("a11y.").is_empty());
         let bad = TestEmail::with_body("<table><tr><td>a</td></tr></table>");
         assert_eq!(bad.rules("a11y."), ["a11y.table-role"]);
+        let mj_table = TestEmail::with_body(
+            "<table border=\"0\" style=\"color:#222222;table-layout:auto;width:100%\"><tr><td>a</td></tr></table>",
+        );
+        assert!(mj_table.rules("a11y.").is_empty());
     }
 
     #[test]
