@@ -230,7 +230,7 @@ fn secret_values(
         let secret = SECRET_KEYS.iter().any(|k| lower.contains(k));
         match value {
             Value::Object(map) => secret_values(map, &path, out),
-            Value::String(s) if secret && s.trim().chars().count() >= 3 => {
+            Value::String(s) if secret && s.trim().chars().count() >= 4 => {
                 out.push((path, s.trim().to_string()));
             }
             Value::Number(n) if secret && n.to_string().len() >= 3 => {
