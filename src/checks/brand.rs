@@ -60,7 +60,7 @@ fn inline_styles(ctx: &Ctx) -> (Styles, Vec<Rc<Vec<Decl>>>) {
             let decls = parsed
                 .entry(style)
                 .or_insert_with(|| {
-                    let decls = Rc::new(Sheet::parse_inline(style));
+                    let decls = Sheet::parse_inline_cached(style);
                     unique.push(Rc::clone(&decls));
                     decls
                 })

@@ -2,6 +2,10 @@
 //! `cssparser` (the tokenizer browsers' engines share) and flattened into declarations, at-rules
 //! and selector pseudo-classes. No selector matching or cascade: the rules only ask what is used.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use cssparser::{Parser, ParserInput, Token};
 
 /// One `property: value` declaration.
@@ -60,6 +64,28 @@ impl Sheet {
     /// Parses the declarations of a `style=""` attribute.
     pub fn parse_inline(css: &str) -> Vec<Decl> {
         Sheet::parse(css).decls
+    }
+
+    /// [`Sheet::parse_inline`], remembered per thread across emails: mrml writes the same
+    /// few hundred `style` attributes into every email of a project.
+    pub fn parse_inline_cached(css: &str) -> Rc<Vec<Decl>> {
+        /// Entries kept before the cache starts over (bounds a long watch session).
+        const LIMIT: usize = 8192;
+        thread_local! {
+            static CACHE: RefCell<HashMap<String, Rc<Vec<Decl>>>> = RefCell::default();
+        }
+        CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(found) = cache.get(css) {
+                return Rc::clone(found);
+            }
+            if cache.len() >= LIMIT {
+                cache.clear();
+            }
+            let decls = Rc::new(Sheet::parse_inline(css));
+            cache.insert(css.to_string(), Rc::clone(&decls));
+            decls
+        })
     }
 
     /// Adds another sheet's contents.
