@@ -12,7 +12,7 @@ use crate::checks::{self, EmailInput};
 use crate::error::{ProjectError, SourcePos};
 use crate::findings::{self, Finding, Severity};
 use crate::mjml::{Compiler, Finish};
-use crate::project::{Category, EmailTemplate, Project};
+use crate::project::{Category, EmailTemplate, Project, SourceFile};
 use crate::render::Engine;
 use crate::{locale, plaintext};
 
@@ -300,6 +300,9 @@ impl Pipeline {
             }
         };
         let front = template.front.as_ref().map_err(Clone::clone)?;
+        let sources: Vec<&SourceFile> = std::iter::once(&template.body)
+            .chain(&self.project.shared)
+            .collect();
         let findings = checks::run(&EmailInput {
             html: &html,
             text: &text,
@@ -310,6 +313,11 @@ impl Pipeline {
             template: file,
             config: &self.project.config,
             overrides: &front.rules,
+            mjml: &rendered.mjml,
+            brand: &self.project.brand,
+            sources: &sources,
+            subject_line: template.subject_line,
+            preheader_line: template.preheader_line,
         });
         let content = Content {
             subject: rendered.subject,

@@ -7,12 +7,31 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use scraper::{Html, Selector};
+
+use crate::brand::Brand;
 use crate::config::Config;
 use crate::error::SourcePos;
 use crate::findings::{Finding, Severity};
-use crate::project::Category;
+use crate::project::{Category, SourceFile};
 
+mod a11y;
+mod brand;
+mod clients;
+mod css;
+mod links;
+mod marketing;
+mod markup;
+mod mjml;
+mod plaintext;
+mod safety;
 mod size;
+mod subject;
+#[cfg(test)]
+mod testing;
+mod voice;
+
+pub use clients::snapshot_date as caniemail_snapshot_date;
 
 /// A rule: its id, default severity and what it checks.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +55,171 @@ pub const RULES: &[Rule] = &[
         id: "size.budget",
         default: Severity::Warning,
         summary: "HTML over the warning budget (default 90,000 bytes): close to being clipped by Gmail.",
+    },
+    Rule {
+        id: "size.style-block",
+        default: Severity::Warning,
+        summary: "More than 16 KB of CSS in the <style> blocks: Gmail drops the styles.",
+    },
+    Rule {
+        id: "size.nested-at-rule",
+        default: Severity::Error,
+        summary: "An at-rule nested in another at-rule (e.g. @supports inside @media): Gmail strips the whole <style>.",
+    },
+    Rule {
+        id: "subject.missing",
+        default: Severity::Error,
+        summary: "The subject line is empty: write one that says what the email is about.",
+    },
+    Rule {
+        id: "subject.length",
+        default: Severity::Warning,
+        summary: "Subject over 60 characters: mobile inboxes show about 40; put the key words first.",
+    },
+    Rule {
+        id: "subject.preheader-missing",
+        default: Severity::Warning,
+        summary: "No preheader: inboxes fill the preview with the email's first words instead.",
+    },
+    Rule {
+        id: "subject.preheader-repeats",
+        default: Severity::Warning,
+        summary: "The preheader repeats the subject: use it to add the next piece of information.",
+    },
+    Rule {
+        id: "subject.unrendered",
+        default: Severity::Error,
+        summary: "Template syntax ({{ or {%) left in the subject, preheader, HTML or text: a variable or tag did not render.",
+    },
+    Rule {
+        id: "voice.exclamation",
+        default: Severity::Warning,
+        summary: "More than one ! in the subject, or !! anywhere: service email informs calmly.",
+    },
+    Rule {
+        id: "voice.shouting",
+        default: Severity::Warning,
+        summary: "A subject word of 4+ letters in ALL CAPS reads as shouting (and as spam).",
+    },
+    Rule {
+        id: "brand.off-palette",
+        default: Severity::Warning,
+        summary: "A colour in the output that is not in the brand palette (white, black, transparent and allowed-colours excepted).",
+    },
+    Rule {
+        id: "brand.font",
+        default: Severity::Warning,
+        summary: "A font-family whose first family is not one of the brand fonts (or their fallbacks).",
+    },
+    Rule {
+        id: "brand.font-fallback",
+        default: Severity::Warning,
+        summary: "A web font with no web-safe fallback: clients without it (Outlook) fall back to Times New Roman.",
+    },
+    Rule {
+        id: "brand.contrast",
+        default: Severity::Error,
+        summary: "Text and background colours below the WCAG AA contrast ratio (4.5:1, 3:1 for large text).",
+    },
+    Rule {
+        id: "links.http",
+        default: Severity::Warning,
+        summary: "An http:// link or image: use https (mixed content is blocked or flagged as unsafe).",
+    },
+    Rule {
+        id: "links.placeholder",
+        default: Severity::Error,
+        summary: "An empty, # or javascript: href: the link goes nowhere (or is blocked).",
+    },
+    Rule {
+        id: "links.no-text",
+        default: Severity::Warning,
+        summary: "A link with no text or image alt: screen readers announce only \"link\".",
+    },
+    Rule {
+        id: "links.img-alt",
+        default: Severity::Error,
+        summary: "An image without an alt attribute (use alt=\"\" for decorative images).",
+    },
+    Rule {
+        id: "links.img-alt-filename",
+        default: Severity::Warning,
+        summary: "An image whose alt text is its file name: describe the image instead.",
+    },
+    Rule {
+        id: "links.malformed",
+        default: Severity::Error,
+        summary: "A mailto: or tel: link that is malformed (no address, or not a phone number).",
+    },
+    Rule {
+        id: "safety.card-number",
+        default: Severity::Error,
+        summary: "A Luhn-valid 13-19 digit number in the email: never send a full card number.",
+    },
+    Rule {
+        id: "safety.iban",
+        default: Severity::Error,
+        summary: "An IBAN (valid mod-97 checksum) in the email: mask account numbers.",
+    },
+    Rule {
+        id: "safety.secret",
+        default: Severity::Error,
+        summary: "A fixture value whose key names a password, secret, token or CVV appears as visible text.",
+    },
+    Rule {
+        id: "marketing.unsubscribe",
+        default: Severity::Error,
+        summary: "A marketing email without a visible unsubscribe link.",
+    },
+    Rule {
+        id: "plaintext.missing",
+        default: Severity::Error,
+        summary: "The plaintext part is missing or empty.",
+    },
+    Rule {
+        id: "plaintext.link-missing",
+        default: Severity::Warning,
+        summary: "A link in the HTML is missing from the plaintext part.",
+    },
+    Rule {
+        id: "plaintext.line-length",
+        default: Severity::Error,
+        summary: "A plaintext line over 998 characters: RFC 5322 forbids it; servers break the line.",
+    },
+    Rule {
+        id: "plaintext.width",
+        default: Severity::Warning,
+        summary: "A plaintext prose line wider than plaintext.width (default 72).",
+    },
+    Rule {
+        id: "mjml.unknown-element",
+        default: Severity::Error,
+        summary: "An unknown mj- element (a typo like <mj-sectoin>): mrml drops it silently.",
+    },
+    Rule {
+        id: "mjml.invalid-attribute",
+        default: Severity::Warning,
+        summary: "An attribute the MJML element does not take, or a value of the wrong type (MJML 4.18's validator).",
+    },
+    Rule {
+        id: "a11y.lang",
+        default: Severity::Error,
+        summary: "The <html> element has no lang: screen readers cannot pick the language.",
+    },
+    Rule {
+        id: "a11y.table-role",
+        default: Severity::Warning,
+        summary: "A layout table without role=\"presentation\": screen readers read it as a data table.",
+    },
+    Rule {
+        id: "a11y.heading-order",
+        default: Severity::Warning,
+        summary: "A heading level is skipped (e.g. h1 then h3): the outline is broken for screen readers.",
+    },
+    Rule {
+        id: "clients.unsupported",
+        default: Severity::Warning,
+        summary: "CSS or HTML the author wrote that some major clients (Gmail, Outlook, Apple Mail, Yahoo) do not support, from caniemail data.",
     },
 ];
 
@@ -64,6 +248,118 @@ pub struct EmailInput<'a> {
     pub config: &'a Config,
     /// Per-template severities from front matter.
     pub overrides: &'a BTreeMap<String, Severity>,
+    /// The MJML mrml parsed (the template's Tera output).
+    pub mjml: &'a str,
+    /// The style guide.
+    pub brand: &'a Brand,
+    /// Source files to locate offending text in: the template first, then layouts and partials.
+    pub sources: &'a [&'a SourceFile],
+    /// 1-based line of `subject:` in the template file (0 when unknown).
+    pub subject_line: u32,
+    /// 1-based line of `preheader:` in the template file (0 when unknown).
+    pub preheader_line: u32,
+}
+
+impl EmailInput<'_> {
+    /// The template file, without a line.
+    pub(crate) fn at_template(&self) -> Option<SourcePos> {
+        Some(SourcePos::file(self.template))
+    }
+
+    /// The first line of the template, then of the shared layouts and partials, that contains
+    /// `needle` (case-insensitive); the template file when none does.
+    pub(crate) fn locate(&self, needle: &str) -> Option<SourcePos> {
+        self.locate_all(&[needle])
+    }
+
+    /// The first source line containing every one of `needles` (case-insensitive), searched
+    /// like [`EmailInput::locate`].
+    pub(crate) fn locate_all(&self, needles: &[&str]) -> Option<SourcePos> {
+        let lower: Vec<String> = needles
+            .iter()
+            .map(|n| n.trim().to_lowercase())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if lower.is_empty() {
+            return self.at_template();
+        }
+        for source in self.sources {
+            for (i, line) in source.source.lines().enumerate() {
+                let line_lower = line.to_lowercase();
+                if !lower.iter().all(|n| line_lower.contains(n.as_str())) {
+                    continue;
+                }
+                let byte = line_lower.find(lower[0].as_str()).unwrap_or(0);
+                let col = line_lower[..byte].chars().count() + 1;
+                return Some(SourcePos::at(
+                    &source.file,
+                    u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    u32::try_from(col).unwrap_or(1),
+                ));
+            }
+        }
+        self.at_template()
+    }
+
+    /// A line of the template file, or the file when the line is unknown.
+    pub(crate) fn at_line(&self, line: u32) -> Option<SourcePos> {
+        Some(if line > 0 {
+            SourcePos::line(self.template, line)
+        } else {
+            SourcePos::file(self.template)
+        })
+    }
+}
+
+/// What every rule family shares for one email: the input and the HTML, parsed once.
+pub(crate) struct Ctx<'a> {
+    /// The email.
+    pub input: &'a EmailInput<'a>,
+    /// The final HTML, parsed.
+    pub doc: Html,
+    /// Text of every `<style>` element outside conditional comments, in order.
+    pub style_blocks: Vec<String>,
+    /// The CSS of those `<style>` elements, parsed.
+    pub sheet: css::Sheet,
+    /// The start tags of the MJML source, scanned once.
+    pub tags: Vec<markup::Tag>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(input: &'a EmailInput<'a>) -> Ctx<'a> {
+        let doc = Html::parse_document(input.html);
+        let style_blocks: Vec<String> = doc
+            .select(sel("style"))
+            .map(|e| e.text().collect::<String>())
+            .collect();
+        let mut sheet = css::Sheet::default();
+        for block in &style_blocks {
+            sheet.extend(css::Sheet::parse(block));
+        }
+        Ctx {
+            input,
+            doc,
+            style_blocks,
+            sheet,
+            tags: markup::tags(input.mjml),
+        }
+    }
+}
+
+/// A CSS selector known to be valid, parsed once per thread (parsing one costs more than
+/// running it on a small email).
+pub(crate) fn sel(selector: &'static str) -> &'static Selector {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<&'static str, &'static Selector>> =
+            std::cell::RefCell::default();
+    }
+    CACHE.with(|cache| {
+        *cache.borrow_mut().entry(selector).or_insert_with(|| {
+            let parsed = Selector::parse(selector)
+                .unwrap_or_else(|_| unreachable!("invalid selector {selector}"));
+            Box::leak(Box::new(parsed))
+        })
+    })
 }
 
 /// A rule's raw report before severities are applied.
@@ -91,8 +387,19 @@ impl Hit {
 /// Runs every rule family on one email and returns its findings, severities applied and
 /// rules set to `off` dropped.
 pub fn run(input: &EmailInput) -> Vec<Finding> {
+    let ctx = Ctx::new(input);
     let mut hits = Vec::new();
-    size::check(input, &mut hits);
+    size::check(&ctx, &mut hits);
+    subject::check(&ctx, &mut hits);
+    voice::check(&ctx, &mut hits);
+    brand::check(&ctx, &mut hits);
+    links::check(&ctx, &mut hits);
+    safety::check(&ctx, &mut hits);
+    marketing::check(&ctx, &mut hits);
+    plaintext::check(&ctx, &mut hits);
+    mjml::check(&ctx, &mut hits);
+    a11y::check(&ctx, &mut hits);
+    clients::check(&ctx, &mut hits);
     hits.into_iter()
         .filter_map(|hit| {
             let severity = severity_of(hit.rule, input.config, input.overrides);

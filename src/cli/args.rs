@@ -63,7 +63,7 @@ pub struct BuildArgs {
 pub enum Format {
     /// One line per email, findings beneath, a summary (coloured on a terminal).
     Human,
-    /// One JSON document on stdout (schema in the README).
+    /// One JSON document on stdout (schema: docs/report.schema.json).
     Json,
     /// GitHub Actions workflow annotations (`::error file=…,line=…::…`).
     Github,

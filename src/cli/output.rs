@@ -141,8 +141,13 @@ pub fn github(report: &Report, _root: &Path) -> String {
                 "warning"
             };
             let mut props = Vec::new();
+            // Every annotation names a file: the finding's, else the email's template.
+            let file = finding
+                .location
+                .as_ref()
+                .map_or(email.template_file.as_path(), |l| l.file.as_path());
+            props.push(format!("file={}", gh_property(&file.to_string_lossy())));
             if let Some(loc) = &finding.location {
-                props.push(format!("file={}", gh_property(&loc.file.to_string_lossy())));
                 if let Some(line) = loc.line {
                     props.push(format!("line={line}"));
                 }
@@ -171,22 +176,30 @@ fn gh_property(text: &str) -> String {
 }
 
 /// JUnit XML: a test suite per email, a test case per rule family, failed when the family
-/// has an error (or any finding, as a warning-level failure type, for visibility).
-pub fn junit(report: &Report) -> String {
+/// has an error (or a warning, with `--strict`); other findings go to `<system-out>`.
+pub fn junit(report: &Report, strict: bool) -> String {
     let families = rule_families();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let total = report.emails.len() * families.len();
     let failures: usize = report
         .emails
         .iter()
-        .map(|e| families.iter().filter(|f| family_fails(e, f)).count())
+        .map(|e| {
+            families
+                .iter()
+                .filter(|f| family_fails(e, f, strict))
+                .count()
+        })
         .sum();
     let _ = writeln!(
         out,
         "<testsuites name=\"letterpress\" tests=\"{total}\" failures=\"{failures}\">"
     );
     for email in &report.emails {
-        let fails = families.iter().filter(|f| family_fails(email, f)).count();
+        let fails = families
+            .iter()
+            .filter(|f| family_fails(email, f, strict))
+            .count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\">",
@@ -210,7 +223,7 @@ pub fn junit(report: &Report) -> String {
             }
             let _ = writeln!(out, "    <testcase classname=\"{class}\" name=\"{name}\">");
             let body: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
-            let tag = if family_fails(email, family) {
+            let tag = if family_fails(email, family, strict) {
                 "failure"
             } else {
                 "system-out"
@@ -252,11 +265,11 @@ fn family_of(rule: &str) -> &str {
     rule.split('.').next().unwrap_or(rule)
 }
 
-fn family_fails(email: &Email, family: &str) -> bool {
+fn family_fails(email: &Email, family: &str, strict: bool) -> bool {
     email
         .findings
         .iter()
-        .any(|f| f.severity == Severity::Error && family_of(&f.rule) == family)
+        .any(|f| (f.severity == Severity::Error || strict) && family_of(&f.rule) == family)
 }
 
 fn xml(text: &str) -> String {
@@ -302,5 +315,10 @@ pub fn rules(rules: &[Rule]) -> String {
             rule.summary
         );
     }
+    let _ = writeln!(
+        out,
+        "\nclients.unsupported uses caniemail data (MIT) from the snapshot of {}; mjml.* uses MJML 4.18.0's attribute table.",
+        letterpress::checks::caniemail_snapshot_date()
+    );
     out
 }

@@ -1,0 +1,382 @@
+//! Brand rules: colours in the output come from the palette, fonts are the brand's with
+//! web-safe fallbacks, and text is readable on its background (WCAG 2 contrast).
+
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use ego_tree::NodeId;
+use scraper::ElementRef;
+
+use super::css::{Decl, Sheet, colour_value};
+use super::{Ctx, Hit, sel};
+use crate::brand::Brand;
+
+/// Families every client has (or a generic family), good as a fallback.
+const WEB_SAFE: [&str; 16] = [
+    "arial",
+    "helvetica",
+    "helvetica neue",
+    "georgia",
+    "times new roman",
+    "times",
+    "verdana",
+    "tahoma",
+    "trebuchet ms",
+    "courier new",
+    "courier",
+    "segoe ui",
+    "lucida grande",
+    "lucida sans unicode",
+    "palatino linotype",
+    "garamond",
+];
+
+pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
+    let styles = inline_styles(ctx);
+    let (styles, unique) = styles;
+    let decls: Vec<&Decl> = unique
+        .iter()
+        .flat_map(|d| d.iter())
+        .chain(&ctx.sheet.decls)
+        .collect();
+    off_palette(ctx, &decls, hits);
+    fonts(ctx, &decls, hits);
+    contrast(ctx, &styles, hits);
+}
+
+/// Parsed `style=""` declarations by element.
+type Styles = HashMap<NodeId, Rc<Vec<Decl>>>;
+
+/// Parsed `style=""` of every element that has one (each distinct text parsed once: mrml
+/// repeats the same few styles many times), and each distinct style once, in document order.
+fn inline_styles(ctx: &Ctx) -> (Styles, Vec<Rc<Vec<Decl>>>) {
+    let mut parsed: HashMap<&str, Rc<Vec<Decl>>> = HashMap::new();
+    let mut unique = Vec::new();
+    let map = ctx
+        .doc
+        .select(sel("[style]"))
+        .map(|e| {
+            let style = e.value().attr("style").unwrap_or("");
+            let decls = parsed
+                .entry(style)
+                .or_insert_with(|| {
+                    let decls = Sheet::parse_inline_cached(style);
+                    unique.push(Rc::clone(&decls));
+                    decls
+                })
+                .clone();
+            (e.id(), decls)
+        })
+        .collect();
+    (map, unique)
+}
+
+fn allowed(ctx: &Ctx, rgb: [u8; 3]) -> bool {
+    let input = ctx.input;
+    let hex = format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]);
+    hex == "#ffffff"
+        || hex == "#000000"
+        || input.brand.palette.values().any(|c| c.as_str() == hex)
+        || input
+            .config
+            .allowed_colours
+            .iter()
+            .any(|c| c.as_str() == hex)
+}
+
+fn off_palette(ctx: &Ctx, decls: &[&Decl], hits: &mut Vec<Hit>) {
+    let mut found: Vec<(String, [u8; 3])> = decls
+        .iter()
+        .flat_map(|d| d.colours.iter())
+        .filter_map(|(text, rgb)| rgb.map(|rgb| (text.clone(), rgb)))
+        .collect();
+    for (attr, selector) in [("bgcolor", "[bgcolor]"), ("color", "[color]")] {
+        for e in ctx.doc.select(sel(selector)) {
+            for (text, rgb) in colour_value(e.value().attr(attr).unwrap_or("")) {
+                if let Some(rgb) = rgb {
+                    found.push((text, rgb));
+                }
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (text, rgb) in found {
+        if allowed(ctx, rgb) || !seen.insert(rgb) {
+            continue;
+        }
+        hits.push(Hit::new(
+            "brand.off-palette",
+            format!(
+                "colour `{text}` is not in the brand palette; use a palette colour (brand.palette.*) or add it to allowed-colours in letterpress.yaml"
+            ),
+            ctx.input.locate(&text),
+        ));
+    }
+}
+
+fn brand_families(brand: &Brand) -> Vec<String> {
+    [&brand.fonts.body, &brand.fonts.heading]
+        .into_iter()
+        .map(|f| f.family.as_str().to_lowercase())
+        .collect()
+}
+
+fn is_safe(family: &str) -> bool {
+    let family = family.to_lowercase();
+    WEB_SAFE.contains(&family.as_str()) || crate::brand::GENERIC_FAMILIES.contains(&family.as_str())
+}
+
+fn fonts(ctx: &Ctx, decls: &[&Decl], hits: &mut Vec<Hit>) {
+    let brand = brand_families(ctx.input.brand);
+    // Web fonts: the brand's (unless web-safe) and any declared with <mj-font>.
+    let mut web: Vec<String> = brand.clone();
+    web.extend(
+        ctx.tags
+            .iter()
+            .filter(|t| t.name == "mj-font")
+            .filter_map(|t| t.attr("name").map(str::to_lowercase)),
+    );
+    let mut seen_first = BTreeSet::new();
+    let mut seen_stack = BTreeSet::new();
+    for decl in decls.iter().filter(|d| d.property == "font-family") {
+        let Some(first) = decl.families.first() else {
+            continue;
+        };
+        let lower = first.to_lowercase();
+        if is_inherit(first) {
+            continue;
+        }
+        if !brand.contains(&lower) && seen_first.insert(lower.clone()) {
+            hits.push(Hit::new(
+                "brand.font",
+                format!(
+                    "font-family `{}` starts with `{first}`, not a brand font ({}); leave font-family to the brand defaults",
+                    decl.value,
+                    brand.join(", ")
+                ),
+                ctx.input.locate(first),
+            ));
+        }
+        let no_fallback = !decl.families[1..].iter().any(|f| is_safe(f));
+        if web.contains(&lower)
+            && !is_safe(first)
+            && no_fallback
+            && seen_stack.insert(decl.families.join(",").to_lowercase())
+        {
+            hits.push(Hit::new(
+                "brand.font-fallback",
+                format!(
+                    "font-family `{}`: web font `{first}` has no web-safe fallback; add e.g. `Arial, sans-serif` (Outlook otherwise shows Times New Roman)",
+                    decl.value
+                ),
+                ctx.input.locate(&decl.value),
+            ));
+        }
+    }
+}
+
+fn is_inherit(family: &str) -> bool {
+    matches!(
+        family.to_lowercase().as_str(),
+        "inherit" | "initial" | "unset" | "revert"
+    )
+}
+
+/// Colour, background, size and weight in effect at an element (from inline styles and
+/// presentational attributes of it and its ancestors).
+struct Look {
+    fg: Option<[u8; 3]>,
+    bg: Option<[u8; 3]>,
+    size: Option<f32>,
+    bold: bool,
+    hidden: bool,
+}
+
+fn look(element: ElementRef, styles: &Styles) -> Look {
+    let mut look = Look {
+        fg: None,
+        bg: None,
+        size: None,
+        bold: false,
+        hidden: false,
+    };
+    let mut node = Some(element);
+    while let Some(e) = node {
+        let tag = e.value().name();
+        if matches!(tag, "b" | "strong" | "h1" | "h2" | "h3" | "h4" | "th") {
+            look.bold = true;
+        }
+        if matches!(tag, "head" | "style" | "title" | "script") {
+            look.hidden = true;
+        }
+        for decl in styles.get(&e.id()).into_iter().flat_map(|d| d.iter()) {
+            let colour = decl.colours.first().map(|c| c.1);
+            match decl.property.as_str() {
+                "color" if look.fg.is_none() => look.fg = colour.flatten(),
+                "background-color" | "background" if look.bg.is_none() => {
+                    look.bg = colour.flatten();
+                }
+                "font-size" if look.size.is_none() => {
+                    look.size = decl
+                        .value
+                        .strip_suffix("px")
+                        .and_then(|v| v.trim().parse().ok());
+                }
+                "font-weight" => {
+                    look.bold |=
+                        decl.value == "bold" || decl.value.parse::<u32>().is_ok_and(|w| w >= 700);
+                }
+                "display" if decl.value.starts_with("none") => look.hidden = true,
+                "opacity" if decl.value == "0" => look.hidden = true,
+                _ => {}
+            }
+        }
+        if look.bg.is_none() {
+            if let Some(rgb) = e
+                .value()
+                .attr("bgcolor")
+                .and_then(|v| colour_value(v).first().and_then(|c| c.1))
+            {
+                look.bg = Some(rgb);
+            }
+        }
+        if look.fg.is_none() && tag == "font" {
+            look.fg = e
+                .value()
+                .attr("color")
+                .and_then(|v| colour_value(v).first().and_then(|c| c.1));
+        }
+        node = e.parent().and_then(ElementRef::wrap);
+    }
+    look
+}
+
+fn contrast(ctx: &Ctx, styles: &Styles, hits: &mut Vec<Hit>) {
+    let mut seen = BTreeSet::new();
+    for node in ctx.doc.root_element().descendants() {
+        let Some(text) = node.value().as_text() else {
+            continue;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
+            continue;
+        };
+        let look = look(parent, styles);
+        if look.hidden {
+            continue;
+        }
+        let fg = look.fg.unwrap_or([0, 0, 0]);
+        let bg = look.bg.unwrap_or([255, 255, 255]);
+        let size = look.size.unwrap_or(16.0);
+        let large = size >= 24.0 || (look.bold && size >= 18.66);
+        let needed = if large { 3.0 } else { 4.5 };
+        let ratio = ratio(fg, bg);
+        if ratio < needed && seen.insert((fg, bg, large)) {
+            let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
+            let snippet: String = text.trim().chars().take(30).collect();
+            hits.push(Hit::new(
+                "brand.contrast",
+                format!(
+                    "text `{snippet}` is {} on {}: contrast {ratio:.2}:1, below {needed}:1 (WCAG AA{}); darken the text or lighten the background",
+                    hex(fg),
+                    hex(bg),
+                    if large { ", large text" } else { "" }
+                ),
+                ctx.input.locate(&snippet),
+            ));
+        }
+    }
+}
+
+/// WCAG 2 contrast ratio of two sRGB colours.
+pub(crate) fn ratio(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let lum = |c: [u8; 3]| {
+        let ch = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2])
+    };
+    let (la, lb) = (lum(a), lum(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::TestEmail;
+    use super::ratio;
+
+    #[test]
+    fn contrast_ratio_matches_wcag_examples() {
+        assert!((ratio([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 0.01);
+        assert!((ratio([0x77, 0x77, 0x77], [255, 255, 255]) - 4.48).abs() < 0.01);
+    }
+
+    #[test]
+    fn white_on_white_fails_contrast_dark_on_white_passes() {
+        let ok = TestEmail::with_body(
+            "<div style=\"background-color:#ffffff\"><p style=\"color:#222222\">Hello</p></div>",
+        );
+        assert!(ok.rules("brand.").is_empty());
+        let bad = TestEmail::with_body(
+            "<div style=\"background-color:#ffffff\"><p style=\"color:#fff\">Hello</p></div>",
+        );
+        assert_eq!(bad.rules("brand."), ["brand.contrast"]);
+    }
+
+    #[test]
+    fn large_text_needs_only_3_to_1() {
+        // #888888 on white is 3.54:1
+        let large = TestEmail::with_body(
+            "<div style=\"background-color:#ffffff\"><h1 style=\"color:#888;font-size:28px\">Hi</h1></div>",
+        );
+        let mut email = large;
+        email.config.allowed_colours = vec![crate::brand::Colour::parse("#888888").unwrap()];
+        assert!(email.rules("brand.").is_empty());
+        email.html = email.html.replace("28px", "14px");
+        assert_eq!(email.rules("brand."), ["brand.contrast"]);
+    }
+
+    #[test]
+    fn off_palette_colours_in_any_notation_are_flagged() {
+        let ok = TestEmail::with_body(
+            "<table bgcolor=\"#FFF\"><tr><td style=\"color: rgb(34,34,34); border-color: transparent\">x</td></tr></table>",
+        );
+        assert!(ok.rules("brand.off-palette").is_empty());
+        for colour in [
+            "#ff0000",
+            "#f00",
+            "rgb(255, 0, 0)",
+            "red",
+            "hsl(0, 100%, 50%)",
+        ] {
+            let bad =
+                TestEmail::with_body(&format!("<p style=\"border: 1px solid {colour}\">x</p>"));
+            assert_eq!(
+                bad.rules("brand.off-palette"),
+                ["brand.off-palette"],
+                "{colour}"
+            );
+        }
+        let attr = TestEmail::with_body("<table bgcolor=\"#123456\"><tr><td>x</td></tr></table>");
+        assert_eq!(attr.rules("brand.off-palette"), ["brand.off-palette"]);
+    }
+
+    #[test]
+    fn off_brand_fonts_and_missing_fallbacks_are_flagged() {
+        let ok = TestEmail::with_body(
+            "<p style=\"font-family: Inter, Helvetica, Arial, sans-serif\">x</p>",
+        );
+        assert!(ok.rules("brand.font").is_empty());
+        let off = TestEmail::with_body("<p style=\"font-family: Comic Sans MS\">x</p>");
+        assert_eq!(off.rules("brand.font"), ["brand.font"]);
+        let bare = TestEmail::with_body("<p style=\"font-family: Inter\">x</p>");
+        assert_eq!(bare.rules("brand.font"), ["brand.font-fallback"]);
+    }
+}
