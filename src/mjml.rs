@@ -74,7 +74,7 @@ impl Compiler {
         template: &Path,
         source: &str,
         finish: &Finish,
-    ) -> Result<String, Finding> {
+    ) -> Result<Compiled, Finding> {
         let options = ParserOptions {
             include_loader: Box::new(ProjectLoader {
                 root: self.root.clone(),
@@ -87,8 +87,15 @@ impl Compiler {
         doc.attributes.dir = Some(finish.dir.to_string());
         let head = doc.children.head.get_or_insert_with(MjHead::default);
         let own = std::mem::take(&mut head.children);
-        let has_title = own.iter().any(|c| matches!(c, MjHeadChild::MjTitle(_)));
-        let has_preview = own.iter().any(|c| matches!(c, MjHeadChild::MjPreview(_)));
+        let own_title = own.iter().find_map(|c| match c {
+            MjHeadChild::MjTitle(t) => Some(unescape(t.content())),
+            _ => None,
+        });
+        let own_preview = own.iter().find_map(|c| match c {
+            MjHeadChild::MjPreview(p) => Some(unescape(&p.content())),
+            _ => None,
+        });
+        let (has_title, has_preview) = (own_title.is_some(), own_preview.is_some());
         // Brand first, so the template's own mj-attributes and styles override it.
         head.children = self.brand_head.clone();
         if !has_title && !finish.title.is_empty() {
@@ -102,14 +109,41 @@ impl Compiler {
                 ))));
         }
         head.children.extend(own);
-        doc.render(&self.options).map_err(|e| {
+        let html = doc.render(&self.options).map_err(|e| {
             Finding::error(
                 "build.mjml",
                 format!("MJML could not be rendered: {e}"),
                 Some(SourcePos::file(template)),
             )
+        })?;
+        Ok(Compiled {
+            html,
+            title: own_title,
+            preview: own_preview,
         })
     }
+}
+
+/// The HTML of an email, with the title and preview text the MJML itself declared (plain MJML
+/// files from other tools carry their subject in `mj-title` and preheader in `mj-preview`).
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// Final HTML.
+    pub html: String,
+    /// Text of the template's own `mj-title`, if it has one.
+    pub title: Option<String>,
+    /// Text of the template's own `mj-preview`, if it has one.
+    pub preview: Option<String>,
+}
+
+/// Decodes the few entities that appear in MJML title and preview text, and trims it.
+fn unescape(text: &str) -> String {
+    text.trim()
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Escapes text for an HTML text node or a double-quoted attribute.
@@ -323,7 +357,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let html = compiler(dir.path())
             .compile("<mjml><mj-body><mj-section><mj-column><mj-text><a href=\"https://x.example\">x</a></mj-text></mj-column></mj-section></mj-body></mjml>", Path::new("t.mjml"), "", &finish())
-            .unwrap();
+            .unwrap()
+            .html;
         assert!(html.contains("lang=\"tr\""), "lang");
         assert!(html.contains("<title>Hello &amp; welcome</title>"), "title");
         assert!(html.contains("Preview &lt;text&gt;"), "preview");
@@ -335,6 +370,21 @@ mod tests {
         assert!(
             html.contains("Inter, Helvetica, Arial, sans-serif"),
             "font stack"
+        );
+    }
+
+    #[test]
+    fn own_title_and_preview_are_kept_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = "<mjml><mj-head><mj-title>Tom &amp; Jerry</mj-title><mj-preview>Soon</mj-preview></mj-head><mj-body></mj-body></mjml>";
+        let compiled = compiler(dir.path())
+            .compile(doc, Path::new("t.mjml"), "", &finish())
+            .unwrap();
+        assert_eq!(compiled.title.as_deref(), Some("Tom & Jerry"));
+        assert_eq!(compiled.preview.as_deref(), Some("Soon"));
+        assert!(
+            compiled.html.contains("<title>Tom &amp; Jerry</title>"),
+            "the template's title wins"
         );
     }
 

@@ -284,9 +284,14 @@ impl Pipeline {
             lang: locale,
             dir: locale::direction(locale),
         };
-        let html = self
-            .compiler
-            .compile(&rendered.mjml, file, &template.body.source, &finish)?;
+        let compiled =
+            self.compiler
+                .compile(&rendered.mjml, file, &template.body.source, &finish)?;
+        // Without front matter, the MJML's own mj-title and mj-preview are the subject and
+        // preheader (a file brought over from plain MJML).
+        let subject = non_empty(rendered.subject, compiled.title);
+        let preheader = non_empty(rendered.preheader, compiled.preview);
+        let html = compiled.html;
         let text = match &rendered.text {
             Some(text) => plaintext::tidy(text),
             None => {
@@ -306,8 +311,8 @@ impl Pipeline {
         let findings = checks::run(&EmailInput {
             html: &html,
             text: &text,
-            subject: &rendered.subject,
-            preheader: &rendered.preheader,
+            subject: &subject,
+            preheader: &preheader,
             category: front.category,
             data,
             template: file,
@@ -320,12 +325,20 @@ impl Pipeline {
             preheader_line: template.preheader_line,
         });
         let content = Content {
-            subject: rendered.subject,
-            preheader: rendered.preheader,
+            subject,
+            preheader,
             html,
             text,
         };
         Ok((content, findings))
+    }
+}
+
+fn non_empty(first: String, fallback: Option<String>) -> String {
+    if first.is_empty() {
+        fallback.unwrap_or_default()
+    } else {
+        first
     }
 }
 

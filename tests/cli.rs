@@ -411,7 +411,7 @@ fn plain_mjml_without_front_matter_builds() {
     let project = Project::minimal();
     project.write(
         "templates/plain.mjml",
-        "<mjml><mj-body><mj-section><mj-column><mj-text>No Tera here</mj-text></mj-column></mj-section></mj-body></mjml>",
+        "<mjml><mj-head><mj-title>Your receipt</mj-title><mj-preview>Thanks for shopping with us this week</mj-preview></mj-head>\n<mj-body><mj-section><mj-column><mj-text>No Tera here</mj-text></mj-column></mj-section></mj-body></mjml>",
     );
     let run = project.run(&["build", "--template", "plain"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
@@ -425,6 +425,25 @@ fn plain_mjml_without_front_matter_builds() {
             .read("out/en/plain/default.txt")
             .contains("No Tera here")
     );
+    // the MJML's own title and preview are the subject and preheader
+    let manifest = json(&project.read("out/manifest.json"));
+    assert_eq!(manifest["emails"][0]["subject"], "Your receipt");
+    assert_eq!(
+        manifest["emails"][0]["preheader"],
+        "Thanks for shopping with us this week"
+    );
+}
+
+#[test]
+fn plain_mjml_without_any_subject_reports_it() {
+    let project = Project::minimal();
+    project.write(
+        "templates/plain.mjml",
+        "<mjml><mj-body><mj-section><mj-column><mj-text>No subject</mj-text></mj-column></mj-section></mj-body></mjml>",
+    );
+    let run = project.run(&["check", "--template", "plain"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("[subject.missing]"), "{}", run.stdout);
 }
 
 #[test]
