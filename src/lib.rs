@@ -21,6 +21,7 @@ pub mod checks;
 pub mod config;
 pub mod error;
 pub mod findings;
+pub mod html;
 pub mod locale;
 pub mod mjml;
 pub mod pipeline;

@@ -99,14 +99,15 @@ impl Compiler {
         // Brand first, so the template's own mj-attributes and styles override it.
         head.children = self.brand_head.clone();
         if !has_title && !finish.title.is_empty() {
-            head.children
-                .push(MjHeadChild::MjTitle(MjTitle::new((), escape(finish.title))));
+            head.children.push(MjHeadChild::MjTitle(MjTitle::new(
+                (),
+                crate::html::escape(finish.title),
+            )));
         }
         if !has_preview && !finish.preheader.is_empty() {
-            head.children
-                .push(MjHeadChild::MjPreview(MjPreview::from(escape(
-                    finish.preheader,
-                ))));
+            head.children.push(MjHeadChild::MjPreview(MjPreview::from(
+                crate::html::escape(finish.preheader),
+            )));
         }
         head.children.extend(own);
         let html = doc.render(&self.options).map_err(|e| {
@@ -144,22 +145,6 @@ fn unescape(text: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
-}
-
-/// Escapes text for an HTML text node or a double-quoted attribute.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            // mrml copies the title into an `aria-label` attribute without escaping quotes.
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// A finding for an mrml parse error. mrml reports byte offsets into the text it was given

@@ -272,20 +272,13 @@ fn family_fails(email: &Email, family: &str, strict: bool) -> bool {
         .any(|f| (f.severity == Severity::Error || strict) && family_of(&f.rule) == family)
 }
 
+/// Escapes text for XML, dropping the control characters XML 1.0 cannot carry.
 fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let printable: String = text
+        .chars()
+        .filter(|&c| c as u32 >= 0x20 || matches!(c, '\n' | '\t' | '\r'))
+        .collect();
+    letterpress::html::escape(&printable)
 }
 
 /// The JSON printed by `render`.

@@ -7,21 +7,7 @@ use letterpress::{EmailId, Severity};
 
 use super::site::{Problem, Site, Slot};
 
-/// Escapes text for HTML content and attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use letterpress::html::escape as esc;
 
 fn path(id: &EmailId) -> String {
     format!("{}/{}/{}", id.template, id.locale, id.fixture)
