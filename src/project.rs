@@ -117,6 +117,12 @@ impl Project {
         let brand = Brand::from_project(&root)?;
         let locales = Locales::load(&root, &config)?;
         let (templates, shared) = load_templates(&root)?;
+        if templates.is_empty() {
+            return Err(ProjectError::NotAProject {
+                dir: root,
+                reason: "templates/ has no email templates: add templates/<name>.mjml (layouts/ and partials/ hold shared pieces only)".into(),
+            });
+        }
         let fixtures = load_fixtures(&root, &templates)?;
         Ok(Project {
             root,

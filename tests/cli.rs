@@ -593,3 +593,17 @@ fn fixture_for_a_missing_template_is_named() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("fixtures/welcom/basic.yaml: fixture for `welcom`, but there is no templates/welcom.mjml"), "{}", run.stderr);
 }
+
+#[test]
+fn a_project_without_email_templates_says_so() {
+    let project = Project::minimal();
+    std::fs::remove_file(project.path().join("templates/welcome.mjml")).unwrap();
+    std::fs::remove_dir_all(project.path().join("fixtures")).unwrap();
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("templates/ has no email templates"),
+        "{}",
+        run.stderr
+    );
+}
