@@ -276,10 +276,20 @@ fn contrast(ctx: &Ctx, styles: &Styles, hits: &mut Vec<Hit>) {
         if ratio < needed && seen.insert((fg, bg, large)) {
             let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
             let snippet: String = text.trim().chars().take(30).collect();
+            // Quoted text goes into CI logs: long digit runs (card or account numbers in
+            // sample data) are masked there, as the safety rules do.
+            let shown: String = if snippet.chars().filter(char::is_ascii_digit).count() >= 8 {
+                snippet
+                    .chars()
+                    .map(|c| if c.is_ascii_digit() { '•' } else { c })
+                    .collect()
+            } else {
+                snippet.clone()
+            };
             hits.push(Hit::new(
                 "brand.contrast",
                 format!(
-                    "text `{snippet}` is {} on {}: contrast {ratio:.2}:1, below {needed}:1 (WCAG AA{}); darken the text or lighten the background",
+                    "text `{shown}` is {} on {}: contrast {ratio:.2}:1, below {needed}:1 (WCAG AA{}); darken the text or lighten the background",
                     hex(fg),
                     hex(bg),
                     if large { ", large text" } else { "" }
@@ -328,6 +338,24 @@ mod tests {
             "<div style=\"background-color:#ffffff\"><p style=\"color:#fff\">Hello</p></div>",
         );
         assert_eq!(bad.rules("brand."), ["brand.contrast"]);
+    }
+
+    #[test]
+    fn contrast_message_masks_long_numbers() {
+        let bad = TestEmail::with_body(
+            "<div style=\"background-color:#ffffff\"><p style=\"color:#eeeeee\">Card 4111 1111 1111 1111</p></div>",
+        );
+        let finding = bad
+            .findings()
+            .into_iter()
+            .find(|f| f.rule == "brand.contrast")
+            .unwrap();
+        assert!(!finding.message.contains("4111"), "{}", finding.message);
+        assert!(
+            finding.message.contains("Card •••• ••••"),
+            "{}",
+            finding.message
+        );
     }
 
     #[test]
