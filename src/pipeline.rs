@@ -254,14 +254,9 @@ impl Pipeline {
             ),
         };
         findings::sort(&mut findings);
-        let category = template
-            .front
-            .as_ref()
-            .map(|f| f.category)
-            .unwrap_or_default();
         Email {
             id,
-            category,
+            category: template.category(),
             template_file: template.body.file.clone(),
             summary: content.as_ref().map(Summary::of),
             content,
@@ -343,14 +338,9 @@ fn non_empty(first: String, fallback: Option<String>) -> String {
 }
 
 fn failed(id: EmailId, template: &EmailTemplate, finding: Finding) -> Email {
-    let category = template
-        .front
-        .as_ref()
-        .map(|f| f.category)
-        .unwrap_or_default();
     Email {
         id,
-        category,
+        category: template.category(),
         template_file: template.body.file.clone(),
         summary: None,
         content: None,

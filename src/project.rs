@@ -102,6 +102,13 @@ pub struct Fixture {
     pub data: Result<Map<String, Value>, Finding>,
 }
 
+impl EmailTemplate {
+    /// The category from front matter (transactional when the front matter is broken).
+    pub fn category(&self) -> Category {
+        self.front.as_ref().map(|f| f.category).unwrap_or_default()
+    }
+}
+
 impl Project {
     /// Loads the project in `root`.
     pub fn load(root: &Path) -> Result<Project, ProjectError> {

@@ -39,19 +39,25 @@ fn has_script(html: &str) -> bool {
     html.to_ascii_lowercase().contains("<script")
 }
 
-#[test]
-fn built_html_has_no_script() {
-    let temp = tempfile::tempdir().unwrap();
-    let project = starter_kit(temp.path());
-    let out = temp.path().join("out");
+/// Runs `letterpress build` on `project` into `<dir>/out` and returns that folder.
+fn build(project: &Path, dir: &Path) -> PathBuf {
+    let out = dir.join("out");
     let build = Command::new(BIN)
         .args(["build", "--project"])
-        .arg(&project)
+        .arg(project)
         .arg("--out")
         .arg(&out)
         .output()
         .unwrap();
     assert!(build.status.success(), "build: {build:?}");
+    out
+}
+
+#[test]
+fn built_html_has_no_script() {
+    let temp = tempfile::tempdir().unwrap();
+    let project = starter_kit(temp.path());
+    let out = build(&project, temp.path());
     let files = html_files(&out);
     assert!(files.len() >= 13, "the starter kit builds its emails");
     for file in files {
@@ -130,15 +136,7 @@ fn get(addr: &str, target: &str) -> (u16, Vec<u8>) {
 fn watch_serves_built_html_byte_for_byte_and_nothing_else() {
     let temp = tempfile::tempdir().unwrap();
     let project = starter_kit(temp.path());
-    let out = temp.path().join("out");
-    let build = Command::new(BIN)
-        .args(["build", "--project"])
-        .arg(&project)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(build.status.success());
+    let out = build(&project, temp.path());
     let server = watch(&project, 0);
     let (status, body) = get(&server.1, "/raw/order-confirmation/en/default.html");
     assert_eq!(status, 200);
