@@ -63,21 +63,16 @@ impl Engine {
             .iter()
             .map(|(code, strings)| (code.clone(), tera::Value::from_serializable(strings)))
             .collect();
-        let mut engine = Engine {
+        for finding in broken.values_mut() {
+            locate(&files, finding);
+        }
+        Engine {
             tera,
             files,
             broken,
             brand,
             locales,
-        };
-        let names: Vec<String> = engine.broken.keys().cloned().collect();
-        for name in names {
-            if let Some(finding) = engine.broken.get(&name).cloned() {
-                let finding = engine.locate(finding);
-                engine.broken.insert(name, finding);
-            }
         }
-        engine
     }
 
     /// Renders subject, preheader, body and text of one email.
@@ -142,23 +137,25 @@ impl Engine {
 
     /// Turns a Tera error into a finding that names the project file, line and column.
     fn error(&self, err: tera::Error, rendering: &str) -> Finding {
-        self.locate(tera_finding(&err, rendering))
-    }
-
-    /// Replaces a Tera name in a finding's location with the project file it comes from.
-    fn locate(&self, mut finding: Finding) -> Finding {
-        if let Some(loc) = &mut finding.location {
-            let name = loc.file.to_string_lossy().to_string();
-            if let Some((file, line)) = self.files.get(&name) {
-                if *line > 0 {
-                    // Subject and preheader: report the front matter line, column unknown.
-                    *loc = SourcePos::line(file, *line);
-                } else {
-                    loc.file = file.clone();
-                }
-            }
-        }
+        let mut finding = tera_finding(&err, rendering);
+        locate(&self.files, &mut finding);
         finding
+    }
+}
+
+/// Replaces a Tera name in a finding's location with the project file it comes from.
+fn locate(files: &BTreeMap<String, (PathBuf, u32)>, finding: &mut Finding) {
+    let Some(loc) = &mut finding.location else {
+        return;
+    };
+    let name = loc.file.to_string_lossy().to_string();
+    if let Some((file, line)) = files.get(&name) {
+        if *line > 0 {
+            // Subject and preheader: report the front matter line, column unknown.
+            *loc = SourcePos::line(file, *line);
+        } else {
+            loc.file = file.clone();
+        }
     }
 }
 

@@ -103,7 +103,7 @@ fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
             started.elapsed(),
         ),
         Format::Json => println!("{}", output::json(&report, &project.config, args.strict)),
-        Format::Github => print!("{}", output::github(&report, &project.root)),
+        Format::Github => print!("{}", output::github(&report)),
         Format::Junit => print!("{}", output::junit(&report, args.strict)),
     }
     if failed { EXIT_FINDINGS } else { EXIT_OK }

@@ -131,7 +131,7 @@ pub fn json(report: &Report, config: &Config, strict: bool) -> String {
 }
 
 /// GitHub Actions annotations, one line per finding.
-pub fn github(report: &Report, _root: &Path) -> String {
+pub fn github(report: &Report) -> String {
     let mut out = String::new();
     for email in &report.emails {
         for finding in &email.findings {
@@ -255,7 +255,6 @@ fn rule_families() -> Vec<&'static str> {
     let mut families: Vec<&str> = std::iter::once("build")
         .chain(letterpress::checks::RULES.iter().map(|r| family_of(r.id)))
         .collect();
-    families.dedup();
     families.sort_unstable();
     families.dedup();
     families
