@@ -306,16 +306,18 @@ impl Brand {
     /// Reads `brand/brand.yaml` under `root`.
     pub fn from_project(root: &Path) -> Result<Brand, ProjectError> {
         let rel = Path::new("brand/brand.yaml");
-        let path = root.join(rel);
-        if !path.is_file() {
-            return Err(ProjectError::NotAProject {
-                dir: root.to_path_buf(),
-                reason:
-                    "brand/brand.yaml is missing (run `letterpress init DIR` for a starter kit)"
-                        .into(),
-            });
-        }
-        let text = crate::yaml::read_text(&path, rel)?;
+        let text = match crate::files::read_in_project(root, rel, crate::files::MAX_YAML_BYTES) {
+            Ok(text) => text,
+            Err(crate::files::ReadError::NotFound { .. }) => {
+                return Err(ProjectError::NotAProject {
+                    dir: root.to_path_buf(),
+                    reason:
+                        "brand/brand.yaml is missing (run `letterpress init DIR` for a starter kit)"
+                            .into(),
+                });
+            }
+            Err(err) => return Err(err.into()),
+        };
         Brand::parse(&text, rel)
     }
 

@@ -1,6 +1,11 @@
 //! The release bundle: one folder per locale and template with an HTML, text and metadata file
 //! per fixture, and `manifest.json`. [`files`] lists the bundle as data (the preview server
-//! serves it from memory); [`write_atomic`] writes it to disk so a reader never sees half of it.
+//! serves it from memory); [`Staging`] writes it to disk so a reader never sees half of it.
+
+mod carry;
+mod staging;
+mod swap;
+pub mod target;
 
 use std::path::{Path, PathBuf};
 
@@ -141,9 +146,9 @@ pub fn email_files(email: &Email, config: &Config) -> Vec<(String, Vec<u8>)> {
     ]
 }
 
-/// `manifest.json` for every built email of the report.
-pub fn manifest_file(report: &Report, config: &Config) -> (String, Vec<u8>) {
-    let manifest = Manifest {
+/// The manifest of every built email of the report.
+pub fn manifest(report: &Report, config: &Config) -> Manifest {
+    Manifest {
         schema_version: SCHEMA_VERSION,
         generator: format!("letterpress {}", env!("CARGO_PKG_VERSION")),
         emails: report
@@ -151,8 +156,15 @@ pub fn manifest_file(report: &Report, config: &Config) -> (String, Vec<u8>) {
             .iter()
             .filter_map(|e| entry(e, config))
             .collect(),
-    };
-    ("manifest.json".to_string(), to_json(&manifest))
+    }
+}
+
+/// `manifest.json` for every built email of the report.
+pub fn manifest_file(report: &Report, config: &Config) -> (String, Vec<u8>) {
+    (
+        "manifest.json".to_string(),
+        to_json(&manifest(report, config)),
+    )
 }
 
 fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
@@ -161,15 +173,68 @@ fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     bytes
 }
 
+pub use staging::{Committed, Staging};
+
+/// Largest previous `manifest.json` letterpress reads (to recognise or complete a bundle).
+pub const MAX_MANIFEST_BYTES: u64 = 512 * 1024 * 1024;
+
 /// Why the bundle could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    /// The output folder exists but is not a bundle letterpress wrote: refusing to replace it.
-    #[error("{}: exists and is not a letterpress bundle (no manifest.json); choose another --out or remove it", .0.display())]
-    NotABundle(PathBuf),
-    /// The output folder would contain the project itself.
-    #[error("{}: the output folder contains the project; choose another --out", .0.display())]
-    ContainsProject(PathBuf),
+    /// The output folder exists and holds files letterpress did not write.
+    #[error(
+        "{}: this folder holds files letterpress did not write ({}); a build replaces its output folder as a whole, so letterpress only replaces a folder it built (or an empty one): choose a new or empty folder with --out (or `out:` in letterpress.yaml), or move those files away",
+        out.display(), examples(found)
+    )]
+    NotABundle {
+        /// The folder.
+        out: PathBuf,
+        /// Names found in it, sorted.
+        found: Vec<String>,
+    },
+    /// The output folder would be the project, or a folder containing it.
+    #[error(
+        "{}: the output folder{} contains the project itself; choose a folder of its own, e.g. --out out",
+        out.display(), given_as(given, out)
+    )]
+    ContainsProject {
+        /// What the user wrote.
+        given: PathBuf,
+        /// What it names.
+        out: PathBuf,
+    },
+    /// The output folder would be inside the project's sources.
+    #[error(
+        "{}: the output folder is inside {folder}/, where letterpress reads your sources; choose a folder outside it, e.g. --out out",
+        out.display()
+    )]
+    InsideSources {
+        /// The folder.
+        out: PathBuf,
+        /// Which source folder.
+        folder: String,
+    },
+    /// `--out /`.
+    #[error(
+        "{}: that is the root of the file system; the bundle needs a folder of its own, e.g. --out out",
+        .0.display()
+    )]
+    RootFolder(PathBuf),
+    /// The output folder is a symbolic link.
+    #[error(
+        "{}: the output folder is a symbolic link; a build replaces the folder as a whole, so give the real folder with --out",
+        .0.display()
+    )]
+    Symlink(PathBuf),
+    /// The output path is a file.
+    #[error(
+        "{}: this is a file, not a folder; choose a folder for the bundle with --out",
+        .0.display()
+    )]
+    NotAFolder(PathBuf),
+    /// A file name that would leave the bundle (never produced by letterpress itself).
+    #[error("refusing to write `{0}`: it would land outside the bundle folder")]
+    Escapes(String),
     /// A file system operation failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -180,128 +245,83 @@ pub enum WriteError {
     },
 }
 
-/// Writes `files` as the folder `out`: first into a temporary folder beside it, then swapped
-/// in, so `out` is always either the previous bundle or the complete new one.
-pub fn write_atomic(
-    out: &Path,
-    files: &[(String, Vec<u8>)],
-    project_root: &Path,
-) -> Result<(), WriteError> {
-    let staging = Staging::new(out, project_root)?;
-    staging.write(files)?;
-    staging.commit()
-}
-
-/// A bundle being written: files go into a temporary folder beside the output folder as they
-/// are ready; [`Staging::commit`] swaps it in, dropping it without a commit removes it and leaves
-/// the previous output untouched.
-#[derive(Debug)]
-pub struct Staging {
-    out: PathBuf,
-    tmp: PathBuf,
-    committed: bool,
-}
-
-impl Staging {
-    /// Prepares to replace `out`; refuses a folder that is not a previous bundle or that
-    /// contains the project.
-    pub fn new(out: &Path, project_root: &Path) -> Result<Staging, WriteError> {
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let parent = parent.canonicalize().map_err(io(&parent))?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "out".into());
-        let out = parent.join(&name);
-        if project_root.starts_with(&out) {
-            return Err(WriteError::ContainsProject(out));
-        }
-        if out.exists() && !is_replaceable(&out) {
-            return Err(WriteError::NotABundle(out));
-        }
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
-        }
-        std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-        Ok(Staging {
-            out,
-            tmp,
-            committed: false,
-        })
-    }
-
-    /// Writes files (relative paths) into the staging folder; callable from many threads.
-    pub fn write(&self, files: &[(String, Vec<u8>)]) -> Result<(), WriteError> {
-        for (rel, bytes) in files {
-            let path = self.tmp.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(io(dir))?;
-            }
-            std::fs::write(&path, bytes).map_err(io(&path))?;
-        }
-        Ok(())
-    }
-
-    /// Swaps the staged bundle in place of the output folder.
-    pub fn commit(mut self) -> Result<(), WriteError> {
-        let old = self.tmp.with_file_name(
-            self.tmp
-                .file_name()
-                .map(|n| n.to_string_lossy().replace(".tmp-", ".old-"))
-                .unwrap_or_default(),
-        );
-        if self.out.exists() {
-            std::fs::rename(&self.out, &old).map_err(io(&self.out))?;
-        }
-        if let Err(source) = std::fs::rename(&self.tmp, &self.out) {
-            // Put the previous bundle back before reporting.
-            let _ = std::fs::rename(&old, &self.out);
-            return Err(WriteError::Io {
-                path: self.out.clone(),
-                source,
-            });
-        }
-        self.committed = true;
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(io(&old))?;
-        }
-        Ok(())
-    }
-
-    /// The folder the bundle will replace.
-    pub fn out(&self) -> &Path {
-        &self.out
+impl WriteError {
+    /// Wraps an I/O error about `path`.
+    pub fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
+        let path = path.to_path_buf();
+        move |source| WriteError::Io { path, source }
     }
 }
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.tmp);
-        }
+fn examples(found: &[String]) -> String {
+    let mut shown: Vec<&str> = found.iter().take(4).map(String::as_str).collect();
+    if found.len() > shown.len() {
+        shown.push("…");
     }
+    shown.join(", ")
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
-    let path = path.to_path_buf();
-    move |source| WriteError::Io { path, source }
-}
-
-/// An existing output folder may be replaced when it is empty or holds a manifest.
-fn is_replaceable(out: &Path) -> bool {
-    out.is_dir()
-        && (out.join("manifest.json").is_file()
-            || std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none()))
+fn given_as(given: &Path, out: &Path) -> String {
+    if given == out {
+        String::new()
+    } else {
+        format!(" (`{}`)", given.display())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::Selection;
+
+    fn manifest_of(names: &[(&str, &str, &str)]) -> Manifest {
+        Manifest {
+            schema_version: SCHEMA_VERSION,
+            generator: "letterpress test".into(),
+            emails: names
+                .iter()
+                .map(|(template, locale, fixture)| Entry {
+                    template: (*template).into(),
+                    locale: (*locale).into(),
+                    fixture: (*fixture).into(),
+                    category: Category::Transactional,
+                    subject: "s".into(),
+                    preheader: "p".into(),
+                    html: format!("{locale}/{template}/{fixture}.html"),
+                    text: format!("{locale}/{template}/{fixture}.txt"),
+                    html_bytes: 1,
+                    text_bytes: 1,
+                    sha256: String::new(),
+                    list_unsubscribe: None,
+                    findings: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn build(
+        out: &Path,
+        files: &[(&str, &str)],
+        emails: &[(&str, &str, &str)],
+        selection: &Selection,
+    ) -> Committed {
+        let staging = Staging::new(out, Path::new("/nonexistent")).unwrap();
+        let files: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|(p, t)| ((*p).to_string(), t.as_bytes().to_vec()))
+            .collect();
+        staging.write(&files).unwrap();
+        staging.commit(&manifest_of(emails), selection).unwrap()
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
 
     #[test]
     fn refuses_to_replace_a_folder_that_is_not_a_bundle() {
@@ -309,53 +329,28 @@ mod tests {
         let out = dir.path().join("out");
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("precious.txt"), "keep me").unwrap();
-        let err = write_atomic(
-            &out,
-            &[("a.txt".into(), b"x".to_vec())],
-            Path::new("/nonexistent"),
-        )
-        .unwrap_err();
-        assert!(matches!(err, WriteError::NotABundle(_)));
+        let err = Staging::new(&out, Path::new("/nonexistent")).unwrap_err();
+        assert!(matches!(err, WriteError::NotABundle { .. }));
         assert_eq!(
             std::fs::read_to_string(out.join("precious.txt")).unwrap(),
             "keep me"
         );
+        assert_eq!(names_in(dir.path()), ["out"], "nothing staged beside it");
     }
 
     #[test]
     fn replaces_a_previous_bundle_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_atomic(
-            &out,
-            &[
-                ("manifest.json".into(), b"1".to_vec()),
-                ("old.txt".into(), b"o".to_vec()),
-            ],
-            Path::new("/x"),
-        )
-        .unwrap();
-        write_atomic(
-            &out,
-            &[("manifest.json".into(), b"2".to_vec())],
-            Path::new("/x"),
-        )
-        .unwrap();
+        build(&out, &[("old.txt", "o")], &[], &Selection::default());
+        build(&out, &[("new.txt", "n")], &[], &Selection::default());
         assert_eq!(
-            std::fs::read_to_string(out.join("manifest.json")).unwrap(),
-            "2"
+            names_in(&out),
+            [".letterpress-bundle", "manifest.json", "new.txt"]
         );
-        assert!(
-            !out.join("old.txt").exists(),
-            "stale files from the previous bundle are gone"
-        );
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
         assert_eq!(
-            leftovers,
-            vec![std::ffi::OsString::from("out")],
+            names_in(dir.path()),
+            ["out"],
             "no temporary folders left behind"
         );
     }
@@ -364,33 +359,132 @@ mod tests {
     fn dropping_an_uncommitted_staging_leaves_out_untouched() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_atomic(
-            &out,
-            &[("manifest.json".into(), b"1".to_vec())],
-            Path::new("/x"),
-        )
-        .unwrap();
+        build(&out, &[("a.txt", "1")], &[], &Selection::default());
         let staging = Staging::new(&out, Path::new("/x")).unwrap();
-        staging
-            .write(&[("manifest.json".into(), b"2".to_vec())])
-            .unwrap();
+        staging.write(&[("a.txt".into(), b"2".to_vec())]).unwrap();
         drop(staging);
-        assert_eq!(
-            std::fs::read_to_string(out.join("manifest.json")).unwrap(),
-            "1"
-        );
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "temporary folder removed"
-        );
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "1");
+        assert_eq!(names_in(dir.path()), ["out"], "temporary folder removed");
     }
 
     #[test]
     fn refuses_an_out_folder_that_contains_the_project() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
-        let err = write_atomic(&root, &[], &root.join("sub")).unwrap_err();
-        assert!(matches!(err, WriteError::ContainsProject(_)));
+        let err = Staging::new(&root, &root.join("sub")).unwrap_err();
+        assert!(matches!(err, WriteError::ContainsProject { .. }));
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("out"), Path::new("/x")).unwrap();
+        for rel in [
+            "../escape.html",
+            "/etc/x",
+            "a/../../b",
+            "",
+            ".letterpress-bundle",
+        ] {
+            let err = staging.write(&[(rel.into(), b"x".to_vec())]).unwrap_err();
+            assert!(matches!(err, WriteError::Escapes(_)), "{rel}: {err}");
+        }
+        assert!(!dir.path().join("escape.html").exists());
+    }
+
+    #[test]
+    fn stale_staging_folders_of_dead_builds_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        // A build killed before committing: its marker exists but nobody holds its lock.
+        let stale = dir.path().join(".out.tmp-999999-0");
+        std::fs::create_dir(&stale).unwrap();
+        std::fs::write(stale.join(target::MARKER), "").unwrap();
+        std::fs::write(stale.join("big.html"), "x").unwrap();
+        // A build that is still running holds its lock: left alone.
+        let running = Staging::new(&out, Path::new("/x")).unwrap();
+        // Someone's folder that merely looks similar: no marker, not empty.
+        let theirs = dir.path().join(".out.tmp-12-3");
+        std::fs::create_dir(&theirs).unwrap();
+        std::fs::write(theirs.join("notes.txt"), "mine").unwrap();
+        build(&out, &[], &[], &Selection::default());
+        let names = names_in(dir.path());
+        assert!(
+            !names.contains(&".out.tmp-999999-0".to_string()),
+            "{names:?}"
+        );
+        assert!(names.contains(&".out.tmp-12-3".to_string()), "{names:?}");
+        assert_eq!(
+            names.len(),
+            3,
+            "out, the running build's folder, theirs: {names:?}"
+        );
+        drop(running);
+    }
+
+    #[test]
+    fn a_filtered_build_keeps_the_emails_it_did_not_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        build(
+            &out,
+            &[
+                ("en/a/x.html", "a1"),
+                ("en/b/x.html", "b1"),
+                ("tr/a/x.html", "ta1"),
+                ("en/a/gone.html", "stale"),
+            ],
+            &[
+                ("a", "en", "x"),
+                ("a", "en", "gone"),
+                ("a", "tr", "x"),
+                ("b", "en", "x"),
+            ],
+            &Selection::default(),
+        );
+        let selection = Selection {
+            templates: vec!["a".into()],
+            locales: vec!["en".into()],
+        };
+        let committed = build(
+            &out,
+            &[("en/a/x.html", "a2")],
+            &[("a", "en", "x")],
+            &selection,
+        );
+        assert_eq!(committed.kept, 2);
+        assert_eq!(
+            std::fs::read_to_string(out.join("en/a/x.html")).unwrap(),
+            "a2"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("en/b/x.html")).unwrap(),
+            "b1"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("tr/a/x.html")).unwrap(),
+            "ta1"
+        );
+        assert!(
+            !out.join("en/a/gone.html").exists(),
+            "a rebuilt folder holds only the new build"
+        );
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                .unwrap();
+        let ids: Vec<String> = manifest["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}/{}/{}",
+                    e["template"].as_str().unwrap(),
+                    e["locale"].as_str().unwrap(),
+                    e["fixture"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(ids, ["a/en/x", "a/tr/x", "b/en/x"]);
     }
 }

@@ -110,11 +110,14 @@ impl Config {
 
     /// Reads `letterpress.yaml` under `root`, or the defaults when there is none.
     pub fn from_project(root: &Path) -> Result<Config, ProjectError> {
-        let path = root.join(FILE_NAME);
-        if !path.exists() {
+        if std::fs::symlink_metadata(root.join(FILE_NAME)).is_err() {
             return Ok(Config::default());
         }
-        let text = crate::yaml::read_text(&path, Path::new(FILE_NAME))?;
+        let text = crate::files::read_in_project(
+            root,
+            Path::new(FILE_NAME),
+            crate::files::MAX_YAML_BYTES,
+        )?;
         Config::parse(&text, Path::new(FILE_NAME))
     }
 

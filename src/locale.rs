@@ -25,8 +25,7 @@ impl Locales {
     /// Reads `locales/*.yaml` (only those listed in the settings, when listed).
     pub fn load(root: &Path, config: &Config) -> Result<Locales, ProjectError> {
         let mut raw = BTreeMap::new();
-        let dir = root.join("locales");
-        if dir.is_dir() {
+        if let Some(dir) = crate::files::project_dir(root, Path::new("locales"))? {
             let mut files: Vec<_> = std::fs::read_dir(&dir)
                 .map_err(|e| ProjectError::io(Path::new("locales"), e))?
                 .filter_map(Result::ok)
@@ -47,7 +46,14 @@ impl Locales {
                     continue;
                 }
                 let rel = Path::new("locales").join(path.file_name().unwrap_or_default());
-                let value: Option<Value> = crate::yaml::read(&path, &rel)?;
+                crate::names::validate(crate::names::Kind::Locale, &code).map_err(|message| {
+                    ProjectError::Invalid {
+                        pos: SourcePos::file(&rel),
+                        message,
+                    }
+                })?;
+                let text = crate::files::read_in_project(root, &rel, crate::files::MAX_YAML_BYTES)?;
+                let value: Option<Value> = crate::yaml::parse(&text, &rel)?;
                 match value.unwrap_or_else(|| Value::Object(Map::new())) {
                     Value::Object(map) => raw.insert(code, Value::Object(map)),
                     _ => {

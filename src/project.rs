@@ -14,8 +14,7 @@ use crate::error::{ProjectError, SourcePos};
 use crate::findings::{Finding, Severity};
 use crate::locale::Locales;
 
-/// Largest template or text file letterpress reads: 1 MiB.
-pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+pub use crate::files::MAX_TEMPLATE_BYTES;
 
 /// A loaded project, ready to render.
 #[derive(Debug)]
@@ -154,21 +153,14 @@ impl Project {
 }
 
 fn load_templates(root: &Path) -> Result<(Vec<EmailTemplate>, Vec<SourceFile>), ProjectError> {
-    let dir = root.join("templates");
+    let Some(dir) = crate::files::project_dir(root, Path::new("templates"))? else {
+        return Ok((Vec::new(), Vec::new()));
+    };
     let mut templates = Vec::new();
     let mut shared = Vec::new();
     let mut texts = BTreeMap::new();
-    let entries = walkdir::WalkDir::new(&dir)
-        .follow_links(false)
-        .sort_by_file_name();
-    for entry in entries {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(&dir).to_path_buf();
-            ProjectError::io(&path, e.into())
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
+    for entry in walk(root, &dir, 1, usize::MAX) {
+        let entry = entry?;
         let path = entry.path();
         let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
             continue;
@@ -178,9 +170,17 @@ fn load_templates(root: &Path) -> Result<(Vec<EmailTemplate>, Vec<SourceFile>), 
         }
         let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
         let name = tera_name(path.strip_prefix(&dir).unwrap_or(path));
-        let source = read_template(path, &rel)?;
+        let source = crate::files::read_in_project(root, &rel, MAX_TEMPLATE_BYTES)?;
         let top_level = entry.depth() == 1;
         let stem = name.trim_end_matches(&format!(".{ext}")).to_string();
+        if top_level {
+            crate::names::validate(crate::names::Kind::Template, &stem).map_err(|message| {
+                ProjectError::Invalid {
+                    pos: SourcePos::file(&rel),
+                    message,
+                }
+            })?;
+        }
         match (top_level, ext) {
             (true, "mjml") => templates.push(email_template(stem, name, rel, &source)),
             (true, _) => {
@@ -220,19 +220,42 @@ fn tera_name(rel: &Path) -> String {
         .join("/")
 }
 
-fn read_template(path: &Path, rel: &Path) -> Result<String, ProjectError> {
-    let meta = std::fs::metadata(path).map_err(|e| ProjectError::io(rel, e))?;
-    if meta.len() > MAX_TEMPLATE_BYTES {
-        return Err(ProjectError::Invalid {
-            pos: SourcePos::file(rel),
-            message: format!(
-                "template is {} bytes; the limit is {MAX_TEMPLATE_BYTES}: split it into partials",
-                meta.len()
-            ),
-        });
+/// Every entry under `dir` between the depths given that is not a folder, sorted by name.
+/// Symbolic links are followed (reading them applies the confinement rule); a link that leads
+/// nowhere or into a loop is an error naming it.
+fn walk<'a>(
+    root: &'a Path,
+    dir: &Path,
+    min_depth: usize,
+    max_depth: usize,
+) -> impl Iterator<Item = Result<walkdir::DirEntry, ProjectError>> + 'a {
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .min_depth(min_depth)
+        .max_depth(max_depth)
+        .sort_by_file_name()
+        .into_iter()
+        .filter(|entry| !entry.as_ref().is_ok_and(|e| e.file_type().is_dir()))
+        .map(move |entry| entry.map_err(|e| walk_error(root, &e)))
+}
+
+fn walk_error(root: &Path, err: &walkdir::Error) -> ProjectError {
+    let path = err.path().unwrap_or(root);
+    let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let message = if err.loop_ancestor().is_some() {
+        "a symbolic link here leads back into a folder that contains it; remove the link".into()
+    } else if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        "a symbolic link here leads to nothing; remove it or fix where it points".into()
+    } else {
+        match err.io_error() {
+            Some(e) => format!("cannot be read: {e}"),
+            None => "cannot be read".into(),
+        }
+    };
+    ProjectError::Invalid {
+        pos: SourcePos::file(rel),
+        message,
     }
-    let bytes = std::fs::read(path).map_err(|e| ProjectError::io(rel, e))?;
-    crate::yaml::text_from_bytes(bytes, rel)
 }
 
 /// Splits front matter from a template file and parses it.
@@ -331,17 +354,12 @@ fn load_fixtures(
     root: &Path,
     templates: &[EmailTemplate],
 ) -> Result<BTreeMap<String, Vec<Fixture>>, ProjectError> {
-    let dir = root.join("fixtures");
     let mut all: BTreeMap<String, Vec<Fixture>> = BTreeMap::new();
-    if dir.is_dir() {
-        let entries = walkdir::WalkDir::new(&dir)
-            .min_depth(1)
-            .max_depth(2)
-            .sort_by_file_name();
-        for entry in entries {
-            let entry = entry.map_err(|e| ProjectError::io(&dir, e.into()))?;
+    if let Some(dir) = crate::files::project_dir(root, Path::new("fixtures"))? {
+        for entry in walk(root, &dir, 1, 2) {
+            let entry = entry?;
             let path = entry.path();
-            if !entry.file_type().is_file() || !is_yaml(path) {
+            if !is_yaml(path) {
                 continue;
             }
             let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
@@ -360,6 +378,12 @@ fn load_fixtures(
                     stem,
                 )
             };
+            crate::names::validate_fixture_stem(&case).map_err(|message| {
+                ProjectError::Invalid {
+                    pos: SourcePos::file(&rel),
+                    message,
+                }
+            })?;
             if !templates.iter().any(|t| t.name == template) {
                 return Err(ProjectError::Invalid {
                     pos: SourcePos::file(&rel),
@@ -368,7 +392,7 @@ fn load_fixtures(
                     ),
                 });
             }
-            let data = read_fixture(path, &rel);
+            let data = read_fixture(root, &rel);
             all.entry(template).or_default().push(Fixture {
                 name: case,
                 file: Some(rel),
@@ -395,7 +419,7 @@ fn is_yaml(path: &Path) -> bool {
     )
 }
 
-fn read_fixture(path: &Path, rel: &Path) -> Result<Map<String, Value>, Finding> {
+fn read_fixture(root: &Path, rel: &Path) -> Result<Map<String, Value>, Finding> {
     let to_finding = |err: ProjectError| {
         let (pos, message) = match err {
             ProjectError::Yaml { pos, message } | ProjectError::Invalid { pos, message } => {
@@ -405,7 +429,8 @@ fn read_fixture(path: &Path, rel: &Path) -> Result<Map<String, Value>, Finding> 
         };
         Finding::error("build.fixture", message, Some(pos))
     };
-    let text = crate::yaml::read_text(path, rel).map_err(to_finding)?;
+    let text = crate::files::read_in_project(root, rel, crate::files::MAX_YAML_BYTES)
+        .map_err(|e| to_finding(e.into()))?;
     let value: Option<Value> = crate::yaml::parse(&text, rel).map_err(to_finding)?;
     match value {
         None => Ok(Map::new()),

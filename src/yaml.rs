@@ -7,9 +7,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ProjectError, SourcePos};
 
-/// Largest YAML file letterpress reads (fixtures, locales, brand, config): 4 MiB. Anything
-/// larger is almost certainly a mistake (a data dump, a binary) and is refused with a message.
-pub const MAX_YAML_BYTES: u64 = 4 * 1024 * 1024;
+pub use crate::files::MAX_YAML_BYTES;
 
 /// Parses `text` (the contents of `file`, a project-relative path used in messages) into `T`.
 pub fn parse<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, ProjectError> {
@@ -38,50 +36,6 @@ pub fn parse_at<T: DeserializeOwned>(
         ProjectError::Yaml {
             pos,
             message: plain_message(&err),
-        }
-    })
-}
-
-/// Reads a YAML file from disk (refusing huge or binary files) and parses it.
-pub fn read<T: DeserializeOwned>(path: &Path, shown_as: &Path) -> Result<T, ProjectError> {
-    let text = read_text(path, shown_as)?;
-    parse(&text, shown_as)
-}
-
-/// Reads a UTF-8 text file, refusing files over [`MAX_YAML_BYTES`] or with NUL bytes, so a
-/// binary dropped into the project gives a clear message instead of a parse error.
-pub fn read_text(path: &Path, shown_as: &Path) -> Result<String, ProjectError> {
-    let meta = std::fs::metadata(path).map_err(|e| ProjectError::io(shown_as, e))?;
-    if meta.len() > MAX_YAML_BYTES {
-        return Err(ProjectError::Invalid {
-            pos: SourcePos::file(shown_as),
-            message: format!(
-                "file is {} bytes; letterpress reads text files up to {} bytes: is this the right file?",
-                meta.len(),
-                MAX_YAML_BYTES
-            ),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| ProjectError::io(shown_as, e))?;
-    text_from_bytes(bytes, shown_as)
-}
-
-/// Checks that `bytes` are UTF-8 text without NUL bytes.
-pub fn text_from_bytes(bytes: Vec<u8>, shown_as: &Path) -> Result<String, ProjectError> {
-    if bytes.contains(&0) {
-        return Err(ProjectError::Invalid {
-            pos: SourcePos::file(shown_as),
-            message: "file is binary (contains NUL bytes); expected UTF-8 text".into(),
-        });
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let (line, column) = crate::error::line_col(
-            &String::from_utf8_lossy(e.as_bytes()),
-            e.utf8_error().valid_up_to(),
-        );
-        ProjectError::Invalid {
-            pos: SourcePos::at(shown_as, line, column),
-            message: "file is not valid UTF-8; save it as UTF-8".into(),
         }
     })
 }
@@ -126,11 +80,5 @@ mod tests {
             "line should point at the bad list: {pos}"
         );
         assert!(!message.contains('\n'), "one-line message: {message}");
-    }
-
-    #[test]
-    fn binary_files_are_refused() {
-        let err = text_from_bytes(vec![b'a', 0, b'b'], Path::new("bin.yaml")).unwrap_err();
-        assert!(err.to_string().contains("binary"), "{err}");
     }
 }

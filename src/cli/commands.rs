@@ -1,7 +1,7 @@
 //! The commands: each loads what it needs, runs the library, prints through `output`, and
 //! returns an exit code.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::Path;
 
 use anstream::eprintln;
@@ -87,12 +87,14 @@ fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
     let failed = report.fails(args.strict);
     let mut wrote = None;
     if let (Some(staging), false) = (staging, failed) {
-        let out = staging.out().to_path_buf();
-        let manifest = bundle::manifest_file(&report, &project.config);
-        if let Err(err) = staging.write(&[manifest]).and_then(|()| staging.commit()) {
-            return fail(err);
+        let manifest = bundle::manifest(&report, &project.config);
+        match staging.commit(&manifest, &selection) {
+            Ok(committed) => {
+                say_what_a_filtered_build_kept(&committed, &selection, report.emails.len());
+                wrote = Some(committed.out);
+            }
+            Err(err) => return fail(err),
         }
-        wrote = Some(out);
     }
     match args.format {
         Format::Human => output::human(
@@ -107,6 +109,29 @@ fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
         Format::Junit => print!("{}", output::junit(&report, args.strict)),
     }
     if failed { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+/// A filtered build never shrinks the bundle silently: say what it kept or that the bundle is
+/// partial.
+fn say_what_a_filtered_build_kept(
+    committed: &bundle::Committed,
+    selection: &Selection,
+    built: usize,
+) {
+    if selection.templates.is_empty() && selection.locales.is_empty() {
+        return;
+    }
+    if committed.partial {
+        eprintln!(
+            "note: filtered build (--template/--locale) and no previous bundle: {} holds only the {built} selected emails; build without filters for the full bundle",
+            committed.out.display()
+        );
+    } else {
+        eprintln!(
+            "note: filtered build (--template/--locale): rebuilt {built} emails and kept {} from the previous bundle unchanged; build without filters to rebuild everything",
+            committed.kept
+        );
+    }
 }
 
 /// Builds with a progress bar on an interactive terminal (never in CI or when piped).
@@ -179,17 +204,15 @@ fn render(args: &RenderArgs) -> u8 {
     }
 }
 
-/// Reads sending data (YAML or JSON, which is YAML) from a file or stdin.
+/// Reads sending data (YAML or JSON, which is YAML) from a file or stdin (`-`), with the same
+/// size limit for both.
 fn read_data(path: &Path) -> Result<serde_json::Map<String, serde_json::Value>, String> {
-    let (text, shown) = if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("<stdin>: {e}"))?;
-        (text, Path::new("<stdin>").to_path_buf())
+    let text = letterpress::files::read_given(path, letterpress::files::MAX_YAML_BYTES)
+        .map_err(|e| e.to_string())?;
+    let shown = if path == Path::new("-") {
+        Path::new("<stdin>").to_path_buf()
     } else {
-        let text = letterpress::yaml::read_text(path, path).map_err(|e| e.to_string())?;
-        (text, path.to_path_buf())
+        path.to_path_buf()
     };
     match letterpress::yaml::parse::<Option<serde_json::Value>>(&text, &shown)
         .map_err(|e| e.to_string())?
