@@ -1,4 +1,7 @@
-//! Building many emails at once, in parallel with rayon, in a stable order.
+//! Building many emails at once, in parallel with rayon, in a stable order, on threads with a
+//! large fixed stack.
+
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -42,6 +45,33 @@ pub fn build_all(
     })
 }
 
+/// Stack of every thread that builds emails: 64 MiB (reserved, not used, until needed). mrml
+/// and the HTML steps recurse once per nested element; with the depth bound of
+/// [`crate::depth`] this leaves a wide margin where the default 2 MiB leaves none.
+pub const STACK_SIZE: usize = 64 * 1024 * 1024;
+
+/// The pool that builds emails, created on first use.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK_SIZE)
+            .thread_name(|i| format!("letterpress-email-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Runs `work` on a thread of the email pool (large stack); `render` and `watch` build single
+/// emails through this.
+pub fn on_email_thread<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    match pool() {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
 /// Builds `ids` in parallel, passing each finished email through `finish` (from any thread)
 /// before it is kept: a build that writes emails out as they come drops their content there,
 /// so memory does not grow with the HTML of every email.
@@ -50,10 +80,11 @@ pub fn build_each(
     ids: &[EmailId],
     finish: &(dyn Fn(Email) -> Email + Sync),
 ) -> Report {
-    let mut emails: Vec<Email> = ids
-        .par_iter()
-        .map(|id| finish(pipeline.build(id)))
-        .collect();
+    let mut emails: Vec<Email> = on_email_thread(|| {
+        ids.par_iter()
+            .map(|id| finish(pipeline.build(id)))
+            .collect()
+    });
     emails.sort_by(|a, b| a.id.cmp(&b.id));
     Report { emails }
 }

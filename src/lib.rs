@@ -19,6 +19,8 @@ pub mod build;
 pub mod bundle;
 pub mod checks;
 pub mod config;
+pub mod deadline;
+pub mod depth;
 pub mod error;
 pub mod files;
 pub mod findings;

@@ -5,6 +5,7 @@
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -122,7 +123,7 @@ pub struct Selection {
 pub struct Pipeline {
     /// The loaded project.
     pub project: Project,
-    engine: Engine,
+    engine: Arc<Engine>,
     compiler: Compiler,
 }
 
@@ -136,6 +137,11 @@ pub fn in_email_pipeline() -> bool {
     IN_EMAIL.with(Cell::get)
 }
 
+/// Marks the current thread as building an email (or not), for [`in_email_pipeline`].
+pub(crate) fn mark_email_thread(on: bool) {
+    IN_EMAIL.with(|f| f.set(on));
+}
+
 impl Pipeline {
     /// Loads and compiles the project in `root`.
     pub fn load(root: &Path) -> Result<Pipeline, ProjectError> {
@@ -144,7 +150,7 @@ impl Pipeline {
 
     /// Compiles a loaded project.
     pub fn new(project: Project) -> Result<Pipeline, ProjectError> {
-        let engine = Engine::new(&project);
+        let engine = Arc::new(Engine::new(&project));
         let compiler = Compiler::new(&project.root, &project.brand).map_err(|message| {
             ProjectError::Invalid {
                 pos: SourcePos::file("brand/brand.yaml"),
@@ -272,7 +278,8 @@ impl Pipeline {
         data: &Map<String, Value>,
     ) -> Result<(Content, Vec<Finding>), Finding> {
         let file = &template.body.file;
-        let rendered = self.engine.render(template, locale, data)?;
+        let rendered = crate::deadline::render(&self.engine, template, locale, data)?;
+        crate::depth::check(&rendered.mjml, file, &template.body.source)?;
         let finish = Finish {
             title: &rendered.subject,
             preheader: &rendered.preheader,

@@ -2,6 +2,8 @@
 //! subject, preheader, MJML body and (optional) hand-written text rendered with the context
 //! `brand`, `locale`, `t`, `email` and the fixture's data.
 
+pub mod limits;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -105,7 +107,7 @@ impl Engine {
             "data": front.data,
         });
         let render = |name: &str, ctx: &Context| {
-            self.tera.render(name, ctx).map_err(|e| self.error(e, name))
+            limits::render(&self.tera, name, ctx).map_err(|e| self.failure(e, name))
         };
         let subject_name = format!("{}{SUBJECT}", template.body.name);
         let subject = if front.subject.is_some() {
@@ -133,6 +135,25 @@ impl Engine {
             mjml,
             text,
         })
+    }
+
+    /// The finding for a render that failed or wrote too much.
+    fn failure(&self, failure: limits::Failure, rendering: &str) -> Finding {
+        match failure {
+            limits::Failure::Tera(err) => self.error(err, rendering),
+            limits::Failure::TooLong => {
+                let mut finding = Finding::error(
+                    "build.template",
+                    format!(
+                        "the template wrote more than {} MB, so letterpress stopped it; look for a loop that runs too often (an email over 102 KB is clipped by Gmail anyway)",
+                        limits::MAX_OUTPUT_BYTES / (1024 * 1024)
+                    ),
+                    Some(SourcePos::file(rendering)),
+                );
+                locate(&self.files, &mut finding);
+                finding
+            }
+        }
     }
 
     /// Turns a Tera error into a finding that names the project file, line and column.

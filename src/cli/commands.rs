@@ -195,7 +195,7 @@ fn render(args: &RenderArgs) -> u8 {
             None => ("default".to_string(), serde_json::Map::new()),
         },
     };
-    let email = pipeline.build_with(template, &locale, &fixture, &data);
+    let email = build::on_email_thread(|| pipeline.build_with(template, &locale, &fixture, &data));
     println!("{}", output::render_json(&email));
     if email.has_errors() {
         EXIT_FINDINGS

@@ -32,13 +32,21 @@ pub fn run() -> u8 {
     commands::run(cli)
 }
 
-/// Keeps the panic message of a failed email quiet (the pipeline reports it as a finding);
-/// any other panic is printed as usual.
+/// Keeps the panic message of a failed email quiet (the pipeline reports it as a finding), and
+/// of the preview server's HTTP library (the server restarts it); any other panic is printed as
+/// usual.
 pub fn install_panic_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !letterpress::pipeline::in_email_pipeline() {
-            default(info);
+        if letterpress::pipeline::in_email_pipeline() {
+            return;
         }
+        if info
+            .location()
+            .is_some_and(|l| preview::acceptor_panicked(l.file()))
+        {
+            return;
+        }
+        default(info);
     }));
 }

@@ -94,7 +94,10 @@ pub fn write_file(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-/// Runs the binary in `dir`.
+/// Longest any run may take before the test fails as a hang.
+pub const HANG: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Runs the binary in `dir`; a run that takes longer than [`HANG`] is killed and fails.
 pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     let mut child = Command::new(BIN)
         .args(args)
@@ -118,7 +121,21 @@ pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
             let _ = pipe.write_all(&bytes);
         });
     }
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        if finished.recv_timeout(HANG).is_err() {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            return true;
+        }
+        false
+    });
     let out = child.wait_with_output().unwrap();
+    let _ = done.send(());
+    assert!(
+        !watchdog.join().unwrap(),
+        "letterpress {args:?} hung: killed after {HANG:?}"
+    );
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

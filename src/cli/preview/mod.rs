@@ -28,6 +28,7 @@ use super::EXIT_OK;
 use super::args::WatchArgs;
 use super::commands::fail;
 use changes::{Change, Plan};
+pub use server::acceptor_panicked;
 use server::{Hub, Shared};
 use site::{Problem, Site};
 
@@ -59,7 +60,7 @@ pub fn run(args: &WatchArgs) -> u8 {
         Err(message) => return fail(message),
     };
     let mut dependants = rebuild(&root, &site, &Plan::Everything).unwrap_or_default();
-    let port = http.server_addr().to_ip().map_or(args.port, |a| a.port());
+    let port = http.local_addr().map_or(args.port, |a| a.port());
     let url = url_of(args.host, port);
     let loopback = args.host.is_loopback();
     if !loopback {

@@ -1,14 +1,41 @@
 //! The HTTP side: tiny_http on one thread accepting, one short thread per request, and the
-//! server-sent events stream that tells open pages a rebuild happened.
+//! server-sent events stream that tells open pages a rebuild happened. When accepting fails, a
+//! new acceptor is started on the same socket after a pause, so the server never goes deaf:
+//! tiny_http 0.12's acceptor stops on an accept error, and panics (silently, for its caller)
+//! when it runs out of file descriptors right after accepting; the panic hook reports that
+//! through [`acceptor_panicked`].
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
+/// First pause after the acceptor failed; doubled on each failure in a row, up to [`MAX_PAUSE`].
+const FIRST_PAUSE: Duration = Duration::from_millis(50);
+/// Longest pause between attempts to accept again.
+const MAX_PAUSE: Duration = Duration::from_secs(2);
+
 use super::router::{self, Reply};
 use super::site::Site;
+
+/// Set when tiny_http's acceptor thread panicked: the server must start a new one.
+static ACCEPTOR_LOST: AtomicBool = AtomicBool::new(false);
+
+/// How often the server checks that its acceptor is alive while no request comes.
+const CHECK_EVERY: Duration = Duration::from_millis(250);
+
+/// Called by the panic hook with the file a panic happened in: a panic inside tiny_http means
+/// its acceptor (or one connection) died. Returns whether it was tiny_http's, so the hook can
+/// stay quiet about it.
+pub fn acceptor_panicked(file: &str) -> bool {
+    let ours = file.contains("tiny_http");
+    if ours {
+        ACCEPTOR_LOST.store(true, Ordering::SeqCst);
+    }
+    ours
+}
 
 /// The build shared between the watcher (writer) and the server (readers).
 pub type Shared = Arc<RwLock<Site>>;
@@ -49,7 +76,7 @@ impl Hub {
 }
 
 /// Binds the listening socket, with a message that says what to do when it cannot.
-pub fn bind(host: IpAddr, port: u16) -> Result<tiny_http::Server, String> {
+pub fn bind(host: IpAddr, port: u16) -> Result<std::net::TcpListener, String> {
     let addr = SocketAddr::new(host, port);
     let listener = std::net::TcpListener::bind(addr).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => format!(
@@ -60,17 +87,55 @@ pub fn bind(host: IpAddr, port: u16) -> Result<tiny_http::Server, String> {
         }
         _ => format!("cannot listen on {addr}: {e}"),
     })?;
-    tiny_http::Server::from_listener(listener, None)
+    // tiny_http takes a listener of its own; trying once here reports a problem at start.
+    listener
+        .try_clone()
+        .map(|_| listener)
         .map_err(|e| format!("cannot serve on {addr}: {e}"))
 }
 
-/// Serves requests until the process ends.
-pub fn serve(server: tiny_http::Server, site: Shared, hub: Arc<Hub>, loopback: bool) {
-    for request in server.incoming_requests() {
-        let site = Arc::clone(&site);
-        let hub = Arc::clone(&hub);
-        std::thread::spawn(move || handle(request, &site, &hub, loopback));
+/// Serves requests on `listener` until the process ends, restarting the acceptor (after a
+/// pause that grows while failures repeat) whenever it stops.
+pub fn serve(listener: std::net::TcpListener, site: Shared, hub: Arc<Hub>, loopback: bool) {
+    let mut pause = FIRST_PAUSE;
+    loop {
+        let server = listener
+            .try_clone()
+            .map_err(|e| e.to_string())
+            .and_then(|l| tiny_http::Server::from_listener(l, None).map_err(|e| e.to_string()));
+        let failure = match server {
+            Ok(server) => loop {
+                match server.recv_timeout(CHECK_EVERY) {
+                    Ok(Some(request)) => {
+                        pause = FIRST_PAUSE;
+                        dispatch(request, &site, &hub, loopback);
+                    }
+                    Ok(None) if ACCEPTOR_LOST.swap(false, Ordering::SeqCst) => {
+                        break "out of file descriptors?".to_string();
+                    }
+                    Ok(None) => {}
+                    Err(e) => break e.to_string(),
+                }
+            },
+            Err(e) => e,
+        };
+        eprintln!(
+            "preview server: stopped accepting connections ({failure}); accepting again in {} ms",
+            pause.as_millis()
+        );
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(MAX_PAUSE);
     }
+}
+
+/// Answers `request` on a thread of its own; when no thread can be made, the connection is
+/// closed without an answer and the server goes on.
+fn dispatch(request: tiny_http::Request, site: &Shared, hub: &Arc<Hub>, loopback: bool) {
+    let site = Arc::clone(site);
+    let hub = Arc::clone(hub);
+    let _ = std::thread::Builder::new()
+        .name("preview-request".into())
+        .spawn(move || handle(request, &site, &hub, loopback));
 }
 
 fn handle(request: tiny_http::Request, site: &Shared, hub: &Hub, loopback: bool) {
@@ -168,9 +233,7 @@ mod tests {
     fn a_taken_port_is_a_clear_error() {
         let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = taken.local_addr().unwrap().port();
-        let err = bind("127.0.0.1".parse().unwrap(), port)
-            .err()
-            .expect("port is taken");
+        let err = bind("127.0.0.1".parse().unwrap(), port).expect_err("port is taken");
         assert!(
             err.contains(&format!("port {port}")) && err.contains("--port"),
             "{err}"
