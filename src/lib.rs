@@ -32,6 +32,7 @@ pub mod pipeline;
 pub mod plaintext;
 pub mod project;
 pub mod render;
+pub mod sanitize;
 pub mod starter;
 pub mod yaml;
 

@@ -15,6 +15,7 @@ use crate::findings::{self, Finding, Severity};
 use crate::mjml::{Compiler, Finish};
 use crate::project::{Category, EmailTemplate, Project, SourceFile};
 use crate::render::Engine;
+use crate::sanitize::header_text;
 use crate::{locale, plaintext};
 
 /// Which email: template × locale × fixture.
@@ -248,8 +249,9 @@ impl Pipeline {
             locale: locale.to_string(),
             fixture: fixture.to_string(),
         };
+        let data = crate::sanitize::data(data);
         IN_EMAIL.with(|f| f.set(true));
-        let result = catch_unwind(AssertUnwindSafe(|| self.run_steps(template, locale, data)));
+        let result = catch_unwind(AssertUnwindSafe(|| self.run_steps(template, locale, &data)));
         IN_EMAIL.with(|f| f.set(false));
         let (content, mut findings) = match result {
             Ok(Ok((content, findings))) => (Some(content), findings),
@@ -280,9 +282,13 @@ impl Pipeline {
         let file = &template.body.file;
         let rendered = crate::deadline::render(&self.engine, template, locale, data)?;
         crate::depth::check(&rendered.mjml, file, &template.body.source)?;
+        let (title, preview) = (
+            header_text(&rendered.subject),
+            header_text(&rendered.preheader),
+        );
         let finish = Finish {
-            title: &rendered.subject,
-            preheader: &rendered.preheader,
+            title: &title,
+            preheader: &preview,
             lang: locale,
             dir: locale::direction(locale),
         };
@@ -291,8 +297,8 @@ impl Pipeline {
                 .compile(&rendered.mjml, file, &template.body.source, &finish)?;
         // Without front matter, the MJML's own mj-title and mj-preview are the subject and
         // preheader (a file brought over from plain MJML).
-        let subject = non_empty(rendered.subject, compiled.title);
-        let preheader = non_empty(rendered.preheader, compiled.preview);
+        let subject = header_text(&non_empty(title, compiled.title));
+        let preheader = header_text(&non_empty(preview, compiled.preview));
         let html = compiled.html;
         let text = match &rendered.text {
             Some(text) => plaintext::tidy(text),

@@ -431,7 +431,7 @@ fn read_fixture(root: &Path, rel: &Path) -> Result<Map<String, Value>, Finding> 
     };
     let text = crate::files::read_in_project(root, rel, crate::files::MAX_YAML_BYTES)
         .map_err(|e| to_finding(e.into()))?;
-    let value: Option<Value> = crate::yaml::parse(&text, rel).map_err(to_finding)?;
+    let value = crate::yaml::parse_data(&text, rel).map_err(to_finding)?;
     match value {
         None => Ok(Map::new()),
         Some(Value::Object(map)) => Ok(map),

@@ -14,6 +14,24 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, ProjectE
     parse_at(text, file, 0)
 }
 
+/// Parses sample or sending data (a fixture, `render --data`): JSON when the text is a JSON
+/// object (what senders send; JSON may carry characters YAML refuses), else YAML with the
+/// control characters YAML does not allow removed first: data is data, and a stray control
+/// character in it must not fail an email.
+pub fn parse_data(text: &str, file: &Path) -> Result<Option<serde_json::Value>, ProjectError> {
+    if text.trim_start().starts_with('{') {
+        if let Ok(value) = serde_json::from_str(text) {
+            return Ok(Some(value));
+        }
+    }
+    let allowed = |c: char| !c.is_control() || matches!(c, '\t' | '\n' | '\r');
+    if text.chars().all(allowed) {
+        return parse(text, file);
+    }
+    let cleaned: String = text.chars().filter(|&c| allowed(c)).collect();
+    parse(&cleaned, file)
+}
+
 /// Like [`parse`], for YAML that starts `line_offset` lines into its file (front matter).
 pub fn parse_at<T: DeserializeOwned>(
     text: &str,

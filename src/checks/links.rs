@@ -5,6 +5,19 @@ use std::collections::BTreeSet;
 
 use super::{Ctx, Hit, sel};
 
+/// Schemes that run code or carry a whole document instead of linking to a page. Browsers
+/// ignore tabs, line breaks and leading control characters in a URL, so those are skipped.
+pub(super) fn blocked_scheme(href_lower: &str) -> bool {
+    let compact: String = href_lower
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(12)
+        .collect();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| compact.starts_with(s))
+}
+
 pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     let input = ctx.input;
     let mut seen = BTreeSet::new();
@@ -22,9 +35,8 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
                 input.locate(trimmed),
             ));
         }
-        if (trimmed.is_empty() || trimmed == "#" || lower.starts_with("javascript:"))
-            && once("links.placeholder", trimmed)
-        {
+        let blocked = blocked_scheme(&lower);
+        if (trimmed.is_empty() || trimmed == "#" || blocked) && once("links.placeholder", trimmed) {
             let text: String = a
                 .text()
                 .collect::<String>()
@@ -32,12 +44,16 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
                 .chars()
                 .take(30)
                 .collect();
+            let shown: String = trimmed.chars().take(40).collect();
+            let why = if blocked {
+                "which email clients block (and spam filters flag)"
+            } else {
+                "which goes nowhere"
+            };
             hits.push(Hit::new(
                 "links.placeholder",
-                format!(
-                    "link `{text}` has href=\"{trimmed}\", which goes nowhere; link to the real page"
-                ),
-                input.locate(&format!("href=\"{trimmed}\"")),
+                format!("link `{text}` has href=\"{shown}\", {why}; link to the real page"),
+                input.locate(&format!("href=\"{shown}")),
             ));
         }
         if let Some(problem) = malformed(&lower) {
@@ -190,7 +206,14 @@ mod tests {
     #[test]
     fn placeholder_hrefs_are_flagged() {
         assert!(rules("<a href=\"#top\">x</a>").is_empty());
-        for href in ["#", "", "javascript:void(0)"] {
+        for href in [
+            "#",
+            "",
+            "javascript:void(0)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "VBScript:msgbox(1)",
+            " java&#9;script:alert(1)",
+        ] {
             let found = rules(&format!("<a href=\"{href}\">x</a>"));
             assert_eq!(found, ["links.placeholder"], "{href}");
         }

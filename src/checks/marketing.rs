@@ -33,7 +33,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
             || href.contains("opt-out")
             || href.contains("optout")
             || WORDS.iter().any(|w| text.contains(w));
-        named && href.len() > 1 && !href.starts_with("javascript:") && !hidden(a)
+        named && href.len() > 1 && !super::links::blocked_scheme(&href) && !hidden(a)
     });
     if !found {
         hits.push(Hit::new(

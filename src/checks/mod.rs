@@ -129,7 +129,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "links.placeholder",
         default: Severity::Error,
-        summary: "An empty, # or javascript: href: the link goes nowhere (or is blocked).",
+        summary: "An empty, # or javascript:, vbscript: or data: href: the link goes nowhere (or is blocked).",
     },
     Rule {
         id: "links.no-text",

@@ -54,8 +54,9 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         ("HTML", input.html, None),
         ("text", input.text, None),
     ];
+    let from_data = data_with_syntax(input.data);
     for (part, text, at) in parts {
-        if let Some(found) = unrendered(text) {
+        if let Some(found) = unrendered(text, &from_data) {
             let at = at.or_else(|| input.locate(&found));
             hits.push(Hit::new(
                 "subject.unrendered",
@@ -75,18 +76,72 @@ fn normalise(text: &str) -> String {
         .to_lowercase()
 }
 
-/// The first `{{ … }}` or `{% … %}` in `text`, shortened.
-fn unrendered(text: &str) -> Option<String> {
-    let start = [text.find("{{"), text.find("{%")]
-        .into_iter()
-        .flatten()
-        .min()?;
-    let rest = &text[start..];
-    let end = rest
-        .find("}}")
-        .or_else(|| rest.find("%}"))
-        .map_or(rest.len().min(40), |e| e + 2);
-    Some(rest.chars().take(end.min(60)).collect())
+/// The first `{{ … }}` or `{% … %}` in `text`, shortened, that did not come from the data:
+/// data is data, and a customer named `{{x}}` is not a template error.
+fn unrendered(text: &str, from_data: &[String]) -> Option<String> {
+    let mut offset = 0;
+    while let Some(found) = ["{{", "{%"]
+        .iter()
+        .filter_map(|m| text[offset..].find(m))
+        .min()
+    {
+        let start = offset + found;
+        let rest = &text[start..];
+        offset = start + 2;
+        if from_data.iter().any(|tail| starts_with_data(rest, tail)) {
+            continue;
+        }
+        let end = rest
+            .find("}}")
+            .or_else(|| rest.find("%}"))
+            .map_or(rest.len().min(40), |e| e + 2);
+        return Some(rest.chars().take(end.min(60)).collect());
+    }
+    None
+}
+
+/// Every piece of a data string from a `{{` or `{%` on (at most 20 characters, whitespace
+/// collapsed), raw and HTML-escaped, as it may appear in the output.
+fn data_with_syntax(data: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+    fn walk(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s) => {
+                for (i, _) in s.match_indices("{{").chain(s.match_indices("{%")) {
+                    let tail = collapse(&s[i..]);
+                    let tail: String = tail.chars().take(20).collect();
+                    out.push(crate::html::escape(&tail));
+                    out.push(tail);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    data.values().for_each(|v| walk(v, &mut out));
+    out
+}
+
+fn collapse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if text.ends_with(char::is_whitespace) {
+        out.push(' ');
+    }
+    out
+}
+
+/// Whether `text` starts with `tail`, whitespace runs counting as one space (the plaintext
+/// wraps lines, HTML keeps its own spacing).
+fn starts_with_data(text: &str, tail: &str) -> bool {
+    let head: String = collapse(&text.chars().take(tail.len() * 4 + 8).collect::<String>());
+    head.starts_with(tail.trim_end())
 }
 
 #[cfg(test)]
@@ -117,6 +172,20 @@ mod tests {
         assert_eq!(email.rules("subject."), ["subject.preheader-missing"]);
         email.preheader = "your ORDER 1234 is confirmed ".into();
         assert_eq!(email.rules("subject."), ["subject.preheader-repeats"]);
+    }
+
+    #[test]
+    fn syntax_that_came_from_the_data_is_not_flagged() {
+        let mut email = TestEmail::with_body("<p>Hello {{ Bob }} &amp; {% x</p>");
+        email.data = serde_json::json!({"name": "{{ Bob }} & {% x"})
+            .as_object()
+            .unwrap()
+            .clone();
+        email.text = "Hello {{\nBob }} & {% x".into();
+        assert!(email.rules("subject.").is_empty());
+        // but the template's own leftovers still are
+        email.html = email.html.replace("</p>", " {{ t.missing }}</p>");
+        assert_eq!(email.rules("subject."), ["subject.unrendered"]);
     }
 
     #[test]

@@ -214,9 +214,7 @@ fn read_data(path: &Path) -> Result<serde_json::Map<String, serde_json::Value>, 
     } else {
         path.to_path_buf()
     };
-    match letterpress::yaml::parse::<Option<serde_json::Value>>(&text, &shown)
-        .map_err(|e| e.to_string())?
-    {
+    match letterpress::yaml::parse_data(&text, &shown).map_err(|e| e.to_string())? {
         None => Ok(serde_json::Map::new()),
         Some(serde_json::Value::Object(map)) => Ok(map),
         Some(_) => Err(format!(
