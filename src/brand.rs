@@ -40,6 +40,9 @@ pub struct Brand {
     /// Sizes of the email's frame.
     #[serde(default)]
     pub layout: Layout,
+    /// Where each palette key is written in `brand/brand.yaml`, for messages about the palette.
+    #[serde(skip)]
+    pub palette_at: BTreeMap<String, SourcePos>,
 }
 
 /// A validated colour, stored as lowercase `#rrggbb`.
@@ -298,8 +301,13 @@ impl Default for Layout {
 impl Brand {
     /// Parses and validates brand YAML; `file` names it in messages.
     pub fn parse(text: &str, file: &Path) -> Result<Brand, ProjectError> {
-        let brand: Brand = crate::yaml::parse(text, file)?;
+        let mut brand: Brand = crate::yaml::parse(text, file)?;
         brand.validate(text, file)?;
+        brand.palette_at = brand
+            .palette
+            .keys()
+            .map(|key| (key.clone(), key_pos(text, file, key)))
+            .collect();
         Ok(brand)
     }
 

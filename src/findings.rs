@@ -30,7 +30,7 @@ impl fmt::Display for Severity {
 }
 
 /// One problem found in one email.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Finding {
     /// Stable rule id, `family.name` (e.g. `size.gmail-clip`, `build.template`).
     pub rule: String,

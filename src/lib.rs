@@ -34,6 +34,7 @@ pub mod project;
 pub mod render;
 pub mod sanitize;
 pub mod starter;
+pub mod tera_messages;
 pub mod yaml;
 
 pub use error::{ProjectError, SourcePos};

@@ -218,7 +218,18 @@ impl Pipeline {
             .find(|f| f.name == id.fixture);
         match (template, fixture) {
             (Some(template), Some(fixture)) => match &fixture.data {
-                Ok(data) => self.build_with(template, &id.locale, &id.fixture, data),
+                Ok(data) => {
+                    let mut email = self.build_with(template, &id.locale, &id.fixture, data);
+                    let file = fixture.file.as_ref().map(|f| f.display().to_string());
+                    for finding in &mut email.findings {
+                        crate::tera_messages::explain_missing_variable(
+                            finding,
+                            &template.name,
+                            file.as_deref(),
+                        );
+                    }
+                    email
+                }
                 Err(finding) => failed(id.clone(), template, finding.clone()),
             },
             _ => Email {

@@ -13,6 +13,7 @@ use tera::{Context, Tera};
 use crate::error::SourcePos;
 use crate::findings::Finding;
 use crate::project::{EmailTemplate, Project, SourceFile};
+use crate::tera_messages;
 
 /// Suffix of the Tera name of a template's subject line.
 const SUBJECT: &str = "#subject";
@@ -210,7 +211,8 @@ fn add_email(
         if let Err(err) = tera.add_raw_template(&name, source) {
             // A broken layout or partial makes its users fail with "doesn't exist": report
             // the shared file's own error (file, line, column) instead.
-            let finding = broken_cause(&err, broken).unwrap_or_else(|| tera_finding(&err, &name));
+            let finding =
+                broken_cause(&err, broken).unwrap_or_else(|| syntax_finding(&err, &name, source));
             // Any part failing makes the whole email fail, reported against its body.
             broken.entry(body.name.clone()).or_insert(finding);
         }
@@ -222,10 +224,19 @@ fn broken_cause(err: &tera::Error, broken: &BTreeMap<String, Finding>) -> Option
     let text = format!("{err} {:?}", err.kind());
     broken
         .iter()
-        .find(|(name, _)| {
-            text.contains(&format!("'{name}'")) || text.contains(&format!("\"{name}\""))
-        })
+        .find(|(name, _)| tera_messages::names(&text, name))
         .map(|(_, finding)| finding.clone())
+}
+
+/// The finding for a template that does not compile: an unclosed block tag is named where it
+/// opens (Tera reports it later, as "Unknown tag"); anything else as Tera says it.
+fn syntax_finding(err: &tera::Error, name: &str, source: &str) -> Finding {
+    if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) {
+        if let Some(finding) = tera_messages::unclosed_tag(source, name) {
+            return finding;
+        }
+    }
+    tera_finding(err, name)
 }
 
 /// Adds shared pieces in any order: a layout may need a partial added after it, so retry the
@@ -247,12 +258,21 @@ fn add_until_stable(
         pending.retain(|f| match tera.add_raw_template(&f.name, &f.source) {
             Ok(()) => false,
             Err(err) => {
-                errors.insert(f.name.clone(), tera_finding(&err, &f.name));
+                let text = format!("{err} {:?}", err.kind());
+                errors.insert(
+                    f.name.clone(),
+                    (syntax_finding(&err, &f.name, &f.source), text),
+                );
                 true
             }
         });
         if pending.is_empty() || pending.len() == before {
-            broken.extend(errors);
+            tera_messages::root_causes(&mut errors);
+            broken.extend(
+                errors
+                    .into_iter()
+                    .map(|(name, (finding, _))| (name, finding)),
+            );
             return;
         }
     }
@@ -263,6 +283,12 @@ fn add_until_stable(
 fn tera_finding(err: &tera::Error, rendering: &str) -> Finding {
     use tera::ErrorKind;
     let (name, line, column, message) = match err.kind() {
+        ErrorKind::CircularInclude { include_chain, .. } => {
+            return tera_messages::circular(include_chain);
+        }
+        ErrorKind::CircularExtend {
+            inheritance_chain, ..
+        } => return tera_messages::circular(inheritance_chain),
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             let span = report.span();
             let name = if report.filename().is_empty() {
@@ -284,7 +310,11 @@ fn tera_finding(err: &tera::Error, rendering: &str) -> Finding {
     } else {
         SourcePos::file(name)
     };
-    Finding::error("build.template", first_line(&message), Some(location))
+    Finding::error(
+        "build.template",
+        tera_messages::shorten(&first_line(&message)),
+        Some(location),
+    )
 }
 
 fn to_u32(n: usize) -> u32 {

@@ -1,6 +1,8 @@
 //! YAML reading with serde-saphyr: strict booleans (`NO` stays a string), and errors turned
 //! into [`ProjectError::Yaml`] with file, line and column.
 
+mod explain;
+
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -53,25 +55,9 @@ pub fn parse_at<T: DeserializeOwned>(
         };
         ProjectError::Yaml {
             pos,
-            message: plain_message(&err),
+            message: explain::explain(&err, text),
         }
     })
-}
-
-/// serde-saphyr's message without its snippet and without its own position prefix, so the
-/// caller can print one line `file:line:col: message`.
-fn plain_message(err: &serde_saphyr::Error) -> String {
-    let text = err.without_snippet().to_string();
-    let first = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid YAML");
-    let first = first.trim();
-    // Drop a trailing " at line X column Y" that the crate appends; we print our own position.
-    match first.find(" at line ") {
-        Some(i) => first[..i].trim_end_matches(':').to_string(),
-        None => first.trim_start_matches("error: ").to_string(),
-    }
 }
 
 #[cfg(test)]

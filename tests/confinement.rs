@@ -236,10 +236,15 @@ fn yaml_errors_never_echo_the_first_line_of_an_unrelated_file() {
     let shadow = "root:$6$Xq1secretHASHvalue$abc:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n";
     project.write("locales/en.yaml", shadow);
     let run = project.run(&["check"]);
+    assert_ne!(run.code, 0, "{}", run.all());
+    assert!(!run.all().contains("secretHASH"), "{}", run.all());
+    project.write("brand/brand.yaml", shadow);
+    let run = project.run(&["check"]);
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(!run.stderr.contains("secretHASH"), "{}", run.stderr);
     assert!(
-        run.stderr.starts_with("error: locales/en.yaml:"),
+        run.stderr
+            .starts_with("error: brand/brand.yaml:1:1: this key is not one of: name, palette"),
         "{}",
         run.stderr
     );

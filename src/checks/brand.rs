@@ -275,6 +275,29 @@ fn contrast(ctx: &Ctx, styles: &Styles, hits: &mut Vec<Hit>) {
         let ratio = ratio(fg, bg);
         if ratio < needed && seen.insert((fg, bg, large)) {
             let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
+            let brand = ctx.input.brand;
+            if let (Some(text_role), Some(back_role)) =
+                (role_of(brand, fg, FG_ROLES), role_of(brand, bg, BG_ROLES))
+            {
+                // Two palette colours: the palette is where to fix it, reported once there.
+                hits.push(Hit::new(
+                    "brand.contrast",
+                    format!(
+                        "palette `{text_role}` ({}) on `{back_role}` ({}): contrast {ratio:.2}:1, below {needed}:1 (WCAG AA{}); change `{text_role}` or `{back_role}` in brand/brand.yaml so they contrast more",
+                        hex(fg),
+                        hex(bg),
+                        if large { ", large text" } else { "" }
+                    ),
+                    Some(
+                        brand
+                            .palette_at
+                            .get(text_role)
+                            .cloned()
+                            .unwrap_or_else(|| crate::error::SourcePos::file("brand/brand.yaml")),
+                    ),
+                ));
+                continue;
+            }
             let snippet: String = text.trim().chars().take(30).collect();
             // Quoted text goes into CI logs: long digit runs (card or account numbers in
             // sample data) are masked there, as the safety rules do.
@@ -298,6 +321,26 @@ fn contrast(ctx: &Ctx, styles: &Styles, hits: &mut Vec<Hit>) {
             ));
         }
     }
+}
+
+/// Palette roles preferred when a text colour is in the palette under several names.
+const FG_ROLES: &[&str] = &["text", "muted", "link", "heading", "on-primary"];
+/// Palette roles preferred when a background colour is in the palette under several names.
+const BG_ROLES: &[&str] = &["surface", "background", "primary"];
+
+/// The palette role of `rgb`: one of `preferred` if it has several names, else the first.
+fn role_of<'a>(brand: &'a Brand, rgb: [u8; 3], preferred: &[&str]) -> Option<&'a str> {
+    let hex = format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]);
+    let mut roles = brand
+        .palette
+        .iter()
+        .filter(|(_, c)| c.as_str() == hex)
+        .map(|(k, _)| k.as_str());
+    let all: Vec<&str> = roles.by_ref().collect();
+    preferred
+        .iter()
+        .find_map(|p| all.iter().find(|r| *r == p).copied())
+        .or_else(|| all.first().copied())
 }
 
 /// WCAG 2 contrast ratio of two sRGB colours.

@@ -1,6 +1,7 @@
 //! Output formats: human text (coloured on a terminal, plain with NO_COLOR or when piped),
 //! JSON, GitHub workflow annotations and JUnit XML.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
@@ -32,8 +33,23 @@ fn status(email: &Email) -> &'static str {
     }
 }
 
-/// One line per email, its findings beneath, and a summary.
+/// How many emails carry each distinct finding (same rule, message and place).
+fn occurrences(report: &Report) -> HashMap<&Finding, usize> {
+    let mut counts = HashMap::new();
+    for email in &report.emails {
+        for finding in &email.findings {
+            *counts.entry(finding).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// One line per email, its findings beneath, and a summary. A finding repeated in several
+/// emails (one typo seen in every locale × fixture, a brand problem) is printed once, under
+/// the first email, with the count; the other emails say it was shown above.
 pub fn human(report: &Report, strict: bool, wrote: Option<&Path>, write: bool, took: Duration) {
+    let counts = occurrences(report);
+    let mut shown: HashSet<&Finding> = HashSet::new();
     for email in &report.emails {
         let (style, label) = match status(email) {
             "error" => (RED, "FAIL"),
@@ -52,7 +68,12 @@ pub fn human(report: &Report, strict: bool, wrote: Option<&Path>, write: bool, t
             email.id.locale,
             email.id.fixture
         );
+        let mut above = 0;
         for finding in &email.findings {
+            if !shown.insert(finding) {
+                above += 1;
+                continue;
+            }
             let style = if finding.severity == Severity::Error {
                 RED
             } else {
@@ -63,14 +84,23 @@ pub fn human(report: &Report, strict: bool, wrote: Option<&Path>, write: bool, t
                 .as_ref()
                 .map(|l| format!("{l}: "))
                 .unwrap_or_default();
+            let also = match counts.get(finding).copied().unwrap_or(1) {
+                0 | 1 => String::new(),
+                2 => " (and in 1 more email)".to_string(),
+                n => format!(" (and in {} more emails)", n - 1),
+            };
             println!(
-                "       {at}{}{}{} [{}] {}",
+                "       {at}{}{}{} [{}] {}{DIM}{also}{DIM:#}",
                 style.render(),
                 finding.severity,
                 style.render_reset(),
                 finding.rule,
                 finding.message
             );
+        }
+        if above > 0 {
+            let plural = if above == 1 { "" } else { "s" };
+            println!("       {DIM}{above} finding{plural} shown above{DIM:#}");
         }
     }
     let errors = report.count(Severity::Error);
@@ -133,8 +163,14 @@ pub fn json(report: &Report, config: &Config, strict: bool) -> String {
 /// GitHub Actions annotations, one line per finding.
 pub fn github(report: &Report) -> String {
     let mut out = String::new();
+    let counts = occurrences(report);
+    let mut shown: HashSet<&Finding> = HashSet::new();
     for email in &report.emails {
         for finding in &email.findings {
+            // One annotation per distinct finding: the same line is not annotated 6 times.
+            if !shown.insert(finding) {
+                continue;
+            }
             let level = if finding.severity == Severity::Error {
                 "error"
             } else {
@@ -156,7 +192,10 @@ pub fn github(report: &Report) -> String {
                 }
             }
             props.push(format!("title={}", gh_property(&finding.rule)));
-            let message = format!("{} ({})", finding.message, email.id);
+            let message = match counts.get(finding).copied().unwrap_or(1) {
+                0 | 1 => format!("{} ({})", finding.message, email.id),
+                n => format!("{} ({} and {} more)", finding.message, email.id, n - 1),
+            };
             let _ = writeln!(out, "::{level} {}::{}", props.join(","), gh_data(&message));
         }
     }

@@ -1,0 +1,407 @@
+//! Tera's errors in a designer's words, where Tera's own are misleading:
+//! - an unclosed `{% if %}` is reported by Tera as "Unknown tag" at some later `{% endblock %}`:
+//!   [`unclosed_tag`] finds the tag that is never closed and where it was opened;
+//! - a broken partial makes every layout and email that includes it fail with "Unknown
+//!   template": [`root_causes`] follows those back to the partial's own error, and names
+//!   includes that go round in a circle;
+//! - "Variable `x` is not defined" in a template without sample data says which file to add
+//!   ([`explain_missing_variable`]);
+//! - lists of "available fields" are kept short and never echo odd keys ([`shorten`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::SourcePos;
+use crate::findings::Finding;
+
+/// Tags that open a block closed by `end<tag>`.
+const BLOCK_TAGS: [&str; 7] = ["if", "for", "block", "filter", "component", "macro", "raw"];
+
+/// A `{% … %}` tag of a template: its first word, 1-based line and column, and whether it is
+/// `set`/`set_global` without `=` (a block that `endset` closes).
+struct Tag {
+    word: String,
+    line: u32,
+    column: u32,
+    block_set: bool,
+}
+
+/// Every `{% … %}` tag of `source`, skipping `{# … #}` comments and `{% raw %}` content.
+fn tags(source: &str) -> Vec<Tag> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(start) = next_open(source, i) {
+        let rest = &source[start..];
+        if rest.starts_with("{#") {
+            i = rest.find("#}").map_or(source.len(), |e| start + e + 2);
+            continue;
+        }
+        if rest.starts_with("{{") {
+            i = rest.find("}}").map_or(source.len(), |e| start + e + 2);
+            continue;
+        }
+        let Some(end) = rest.find("%}") else { break };
+        let inner = rest[2..end].trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+        let mut words = inner.split_whitespace();
+        let word = words.next().unwrap_or_default().to_string();
+        let block_set = (word == "set" || word == "set_global") && !inner.contains('=');
+        let (line, column) = crate::error::line_col(source, start);
+        i = start + end + 2;
+        if word == "raw" {
+            // Skip to `{% endraw %}` without reading tags in between.
+            let after = &source[i..];
+            let close = find_endraw(after);
+            found.push(Tag {
+                word,
+                line,
+                column,
+                block_set,
+            });
+            if let Some((at, len)) = close {
+                let (line, column) = crate::error::line_col(source, i + at);
+                found.push(Tag {
+                    word: "endraw".into(),
+                    line,
+                    column,
+                    block_set: false,
+                });
+                i += at + len;
+            } else {
+                break;
+            }
+            continue;
+        }
+        found.push(Tag {
+            word,
+            line,
+            column,
+            block_set,
+        });
+    }
+    found
+}
+
+fn next_open(source: &str, from: usize) -> Option<usize> {
+    ["{%", "{#", "{{"]
+        .iter()
+        .filter_map(|m| source[from..].find(m))
+        .min()
+        .map(|i| from + i)
+}
+
+/// Offset and length of the first `{% endraw %}` (any whitespace control) in `text`.
+fn find_endraw(text: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("{%") {
+        let at = from + i;
+        let end = text[at..].find("%}")?;
+        let inner = text[at + 2..at + end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        if inner == "endraw" {
+            return Some((at, end + 2));
+        }
+        from = at + 2;
+    }
+    None
+}
+
+fn opens(tag: &Tag) -> Option<&str> {
+    if BLOCK_TAGS.contains(&tag.word.as_str()) {
+        Some(&tag.word)
+    } else if tag.block_set {
+        Some("set")
+    } else {
+        None
+    }
+}
+
+/// The block tag of `source` (Tera name `name`) that is never closed, or a closing tag without
+/// its opening, as a finding at the tag; `None` when the tags balance.
+pub fn unclosed_tag(source: &str, name: &str) -> Option<Finding> {
+    let mut open: Vec<Tag> = Vec::new();
+    for tag in tags(source) {
+        if let Some(kind) = opens(&tag) {
+            let _ = kind;
+            open.push(tag);
+            continue;
+        }
+        let Some(closes) = tag.word.strip_prefix("end") else {
+            continue;
+        };
+        let closes = if closes == "set_global" {
+            "set"
+        } else {
+            closes
+        };
+        match open.last() {
+            Some(top) if opens(top) == Some(closes) => {
+                open.pop();
+            }
+            Some(top) => {
+                let kind = opens(top).unwrap_or("?");
+                return Some(Finding::error(
+                    "build.template",
+                    format!(
+                        "`{{% {kind} %}}` opened here is never closed: add `{{% end{kind} %}}` where it should end (Tera stopped at `{{% {} %}}` on line {})",
+                        tag.word, tag.line
+                    ),
+                    Some(SourcePos::at(name, top.line, top.column)),
+                ));
+            }
+            None => {
+                return Some(Finding::error(
+                    "build.template",
+                    format!(
+                        "`{{% {} %}}` closes a `{{% {closes} %}}` that was never opened: remove it, or add the opening tag above",
+                        tag.word
+                    ),
+                    Some(SourcePos::at(name, tag.line, tag.column)),
+                ));
+            }
+        }
+    }
+    let top = open.pop()?;
+    let kind = opens(&top).unwrap_or("?").to_string();
+    Some(Finding::error(
+        "build.template",
+        format!(
+            "`{{% {kind} %}}` opened here is never closed: add `{{% end{kind} %}}` where it should end"
+        ),
+        Some(SourcePos::at(name, top.line, top.column)),
+    ))
+}
+
+/// Whether `text` names the template `name` in quotes (`'…'`, `"…"` or backticks).
+pub fn names(text: &str, name: &str) -> bool {
+    ['\'', '"', '`']
+        .iter()
+        .any(|q| text.contains(&format!("{q}{name}{q}")))
+}
+
+/// Replaces each failure that only says another shared file is unknown with that file's own
+/// failure (a layout that includes a broken partial is not itself the problem), and reports
+/// files whose includes lead back to themselves. `failures` maps Tera names to findings and
+/// the error text they came from.
+pub fn root_causes(failures: &mut BTreeMap<String, (Finding, String)>) {
+    let names: Vec<String> = failures.keys().cloned().collect();
+    let points_to = |text: &str, me: &str| -> Option<String> {
+        names
+            .iter()
+            .find(|n| n.as_str() != me && names_in_unknown(text, n))
+            .cloned()
+    };
+    let mut resolved = BTreeMap::new();
+    for start in &names {
+        let mut chain = vec![start.clone()];
+        let mut current = start.clone();
+        let outcome = loop {
+            let text = &failures[&current].1;
+            match points_to(text, &current) {
+                None => break Ok(current.clone()),
+                Some(next) if chain.contains(&next) => {
+                    chain.push(next);
+                    break Err(chain.clone());
+                }
+                Some(next) => {
+                    chain.push(next.clone());
+                    current = next;
+                }
+            }
+        };
+        let finding = match outcome {
+            Ok(root) if &root == start => continue,
+            Ok(root) => failures[&root].0.clone(),
+            Err(cycle) => circular(&cycle),
+        };
+        resolved.insert(start.clone(), finding);
+    }
+    for (name, finding) in resolved {
+        if let Some(slot) = failures.get_mut(&name) {
+            slot.0 = finding;
+        }
+    }
+}
+
+fn names_in_unknown(text: &str, name: &str) -> bool {
+    (text.contains("Unknown template") || text.contains("not found") || text.contains("Circular"))
+        && names(text, name)
+}
+
+/// A finding for includes (or extends) that go round in a circle, at the first file.
+pub fn circular(chain: &[String]) -> Finding {
+    let first = chain.first().cloned().unwrap_or_default();
+    let unique: BTreeSet<&String> = chain.iter().collect();
+    let message = if unique.len() <= 1 {
+        format!(
+            "`{first}` includes itself: an include cannot come back to the file that includes it"
+        )
+    } else {
+        format!(
+            "these files include each other in a circle ({}): an include cannot come back to a file that includes it; remove one of the includes",
+            chain.join(" → ")
+        )
+    };
+    Finding::error("build.template", message, Some(SourcePos::file(first)))
+}
+
+/// Keeps Tera's "Available fields/variables: …" list short, without odd keys (they may come
+/// from a file that is not what it seems, and go into CI logs).
+pub fn shorten(message: &str) -> String {
+    for marker in ["Available fields: ", "Available variables: "] {
+        if let Some(at) = message.find(marker) {
+            let (head, list) = message.split_at(at + marker.len());
+            let names: Vec<&str> = list.split(", ").collect();
+            let shown: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|n| {
+                    n.len() <= 40
+                        && n.chars()
+                            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                })
+                .take(12)
+                .collect();
+            let more = names.len() - shown.len();
+            let mut out = format!("{head}{}", shown.join(", "));
+            if shown.is_empty() {
+                out = head.trim_end_matches(marker).trim_end().to_string();
+            } else if more > 0 {
+                out.push_str(&format!(" and {more} more"));
+            }
+            return out;
+        }
+    }
+    message.to_string()
+}
+
+/// In an email whose template has no sample data, "Variable `x` is not defined" says what to
+/// add; with sample data, it names the fixture file to complete.
+pub fn explain_missing_variable(finding: &mut Finding, template: &str, fixture: Option<&str>) {
+    if finding.rule != "build.template" {
+        return;
+    }
+    let Some(rest) = finding.message.strip_prefix("Variable `") else {
+        return;
+    };
+    let Some((name, _)) = rest.split_once('`') else {
+        return;
+    };
+    let name = name.to_string();
+    finding.message = match fixture {
+        None => format!(
+            "`{name}` is not defined: this template has no sample data yet; add fixtures/{template}.yaml (or fixtures/{template}/<case>.yaml) with a value for `{name}`"
+        ),
+        Some(file) => format!(
+            "`{name}` is not defined: add it to the sample data in {file} (or check the spelling)"
+        ),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unclosed_if_is_named_where_it_opens() {
+        let source = "{% extends \"base\" %}\n{% block body %}\n<p>\n{% if x %}\nhi\n</p>\n{% endblock body %}\n";
+        let finding = unclosed_tag(source, "t.mjml").unwrap();
+        assert_eq!(finding.location, Some(SourcePos::at("t.mjml", 4, 1)));
+        assert_eq!(
+            finding.message,
+            "`{% if %}` opened here is never closed: add `{% endif %}` where it should end (Tera stopped at `{% endblock %}` on line 7)"
+        );
+    }
+
+    #[test]
+    fn balanced_tags_raw_blocks_and_comments_are_fine() {
+        let source = "{% for a in b %}{% if a %}{%- set x = 1 -%}{% else %}{% endif %}{% endfor %}{# {% if %} #}{% raw %}{% if %}{% endraw %}{% set y %}z{% endset %}";
+        assert!(unclosed_tag(source, "t").is_none());
+    }
+
+    #[test]
+    fn a_stray_closing_tag_and_an_unclosed_for_at_the_end() {
+        let finding = unclosed_tag("a\n{% endif %}", "t").unwrap();
+        assert!(
+            finding
+                .message
+                .starts_with("`{% endif %}` closes a `{% if %}` that was never opened"),
+            "{}",
+            finding.message
+        );
+        let finding = unclosed_tag("{% for x in y %}\n", "t").unwrap();
+        assert_eq!(
+            finding.message,
+            "`{% for %}` opened here is never closed: add `{% endfor %}` where it should end"
+        );
+    }
+
+    fn failure(message: &str, file: &str) -> (Finding, String) {
+        (
+            Finding::error("build.template", message, Some(SourcePos::file(file))),
+            message.to_string(),
+        )
+    }
+
+    #[test]
+    fn a_layout_that_includes_a_broken_partial_gets_the_partials_error() {
+        let mut failures = BTreeMap::from([
+            (
+                "layouts/base.mjml".to_string(),
+                failure(
+                    "error: Unknown template `partials/footer.mjml`",
+                    "layouts/base.mjml",
+                ),
+            ),
+            (
+                "partials/footer.mjml".to_string(),
+                failure("Unexpected token", "partials/footer.mjml"),
+            ),
+        ]);
+        root_causes(&mut failures);
+        assert_eq!(failures["layouts/base.mjml"].0.message, "Unexpected token");
+        assert_eq!(
+            failures["layouts/base.mjml"].0.location,
+            Some(SourcePos::file("partials/footer.mjml"))
+        );
+    }
+
+    #[test]
+    fn includes_in_a_circle_are_named() {
+        let mut failures = BTreeMap::from([
+            (
+                "partials/a.mjml".to_string(),
+                failure("error: Unknown template `partials/b.mjml`", "a"),
+            ),
+            (
+                "partials/b.mjml".to_string(),
+                failure("error: Unknown template `partials/a.mjml`", "b"),
+            ),
+        ]);
+        root_causes(&mut failures);
+        assert_eq!(
+            failures["partials/a.mjml"].0.message,
+            "these files include each other in a circle (partials/a.mjml → partials/b.mjml → partials/a.mjml): an include cannot come back to a file that includes it; remove one of the includes"
+        );
+    }
+
+    #[test]
+    fn long_field_lists_are_cut_and_odd_keys_dropped() {
+        let message = "Field `x` is not defined. Available fields: a, b, root:$6$secret:1::";
+        assert_eq!(
+            shorten(message),
+            "Field `x` is not defined. Available fields: a, b and 1 more"
+        );
+    }
+
+    #[test]
+    fn a_missing_variable_without_sample_data_says_which_file_to_add() {
+        let mut finding = Finding::error(
+            "build.template",
+            "Variable `reset` is not defined. Available variables: brand, email, locale, t",
+            None,
+        );
+        explain_missing_variable(&mut finding, "password-reset", None);
+        assert_eq!(
+            finding.message,
+            "`reset` is not defined: this template has no sample data yet; add fixtures/password-reset.yaml (or fixtures/password-reset/<case>.yaml) with a value for `reset`"
+        );
+    }
+}
