@@ -49,7 +49,7 @@ impl Finding {
         Finding {
             rule: rule.to_string(),
             severity: Severity::Error,
-            message: message.into(),
+            message: one_line(message.into()),
             location,
         }
     }
@@ -59,7 +59,7 @@ impl Finding {
         Finding {
             rule: rule.to_string(),
             severity: Severity::Warning,
-            message: message.into(),
+            message: one_line(message.into()),
             location,
         }
     }
@@ -72,6 +72,24 @@ impl fmt::Display for Finding {
         }
         write!(f, "{} [{}]: {}", self.severity, self.rule, self.message)
     }
+}
+
+/// A message as one line: control characters (a line break quoted from a dependency's error,
+/// from data…) are shown escaped (`\n`), so every finding prints as one line.
+pub fn one_line(message: String) -> String {
+    if !message.chars().any(char::is_control) {
+        return message;
+    }
+    message
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Sorts findings for stable output: errors first, then by rule, location and message.

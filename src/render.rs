@@ -303,7 +303,10 @@ fn tera_finding(err: &tera::Error, rendering: &str) -> Finding {
                 report.message().to_string(),
             )
         }
-        _ => (rendering.to_string(), 0, 0, first_line(&err.to_string())),
+        _ => match tera_messages::from_report(&err.to_string()) {
+            Some((message, name, line, column)) => (name, line as usize, column as usize, message),
+            None => (rendering.to_string(), 0, 0, first_line(&err.to_string())),
+        },
     };
     let location = if line > 0 {
         SourcePos::at(name, to_u32(line), to_u32(column))

@@ -31,15 +31,17 @@ fn tags(source: &str) -> Vec<Tag> {
     let mut i = 0;
     while let Some(start) = next_open(source, i) {
         let rest = &source[start..];
+        // Closers are looked for after the opener: `{%}` opens and does not close.
+        let close = |closer: &str| rest[2..].find(closer).map(|e| e + 2);
         if rest.starts_with("{#") {
-            i = rest.find("#}").map_or(source.len(), |e| start + e + 2);
+            i = close("#}").map_or(source.len(), |e| start + e + 2);
             continue;
         }
         if rest.starts_with("{{") {
-            i = rest.find("}}").map_or(source.len(), |e| start + e + 2);
+            i = close("}}").map_or(source.len(), |e| start + e + 2);
             continue;
         }
-        let Some(end) = rest.find("%}") else { break };
+        let Some(end) = close("%}") else { break };
         let inner = rest[2..end].trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
         let mut words = inner.split_whitespace();
         let word = words.next().unwrap_or_default().to_string();
@@ -93,7 +95,7 @@ fn find_endraw(text: &str) -> Option<(usize, usize)> {
     let mut from = 0;
     while let Some(i) = text[from..].find("{%") {
         let at = from + i;
-        let end = text[at..].find("%}")?;
+        let end = text[at + 2..].find("%}")? + 2;
         let inner = text[at + 2..at + end].trim_matches(|c: char| c == '-' || c.is_whitespace());
         if inner == "endraw" {
             return Some((at, end + 2));
@@ -242,6 +244,32 @@ pub fn circular(chain: &[String]) -> Finding {
     Finding::error("build.template", message, Some(SourcePos::file(first)))
 }
 
+/// Tera's check-time errors come as a rendered report (`error: …` then `--> name:line:col`):
+/// the message and its position, with "Unknown template" said in a designer's words.
+pub fn from_report(report: &str) -> Option<(String, String, u32, u32)> {
+    let mut lines = report.lines();
+    let message = lines
+        .next()?
+        .trim()
+        .trim_start_matches("error: ")
+        .to_string();
+    let at = lines.next()?.trim().strip_prefix("--> ")?;
+    let mut parts = at.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let name = parts.next()?.to_string();
+    let message = match message
+        .strip_prefix("Unknown template `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        Some(missing) => format!(
+            "there is no template `{missing}` to include: check the name (paths are relative to templates/, e.g. partials/footer.mjml)"
+        ),
+        None => message,
+    };
+    Some((message, name, line, column))
+}
+
 /// Keeps Tera's "Available fields/variables: …" list short, without odd keys (they may come
 /// from a file that is not what it seems, and go into CI logs).
 pub fn shorten(message: &str) -> String {
@@ -317,6 +345,13 @@ mod tests {
     }
 
     #[test]
+    fn odd_delimiters_do_not_trip_the_scanner() {
+        for source in ["{%}", "{#}", "{{}", "{% raw %}{%}", "{%-%}", "{%"] {
+            let _ = unclosed_tag(source, "t");
+        }
+    }
+
+    #[test]
     fn a_stray_closing_tag_and_an_unclosed_for_at_the_end() {
         let finding = unclosed_tag("a\n{% endif %}", "t").unwrap();
         assert!(
@@ -379,6 +414,20 @@ mod tests {
         assert_eq!(
             failures["partials/a.mjml"].0.message,
             "these files include each other in a circle (partials/a.mjml → partials/b.mjml → partials/a.mjml): an include cannot come back to a file that includes it; remove one of the includes"
+        );
+    }
+
+    #[test]
+    fn reports_give_their_position() {
+        let report = "error: Unknown template `partials/nope.mjml`\n --> partials/footer.mjml:7:5\n  |\n7 | x\n  | ^";
+        assert_eq!(
+            from_report(report),
+            Some((
+                "there is no template `partials/nope.mjml` to include: check the name (paths are relative to templates/, e.g. partials/footer.mjml)".to_string(),
+                "partials/footer.mjml".to_string(),
+                7,
+                5
+            ))
         );
     }
 

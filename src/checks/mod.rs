@@ -406,7 +406,7 @@ pub fn run(input: &EmailInput) -> Vec<Finding> {
             (severity != Severity::Off).then(|| Finding {
                 rule: hit.rule.to_string(),
                 severity,
-                message: hit.message,
+                message: crate::findings::one_line(hit.message),
                 location: hit.location,
             })
         })

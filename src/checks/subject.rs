@@ -100,17 +100,30 @@ fn unrendered(text: &str, from_data: &[String]) -> Option<String> {
     None
 }
 
-/// Every piece of a data string from a `{{` or `{%` on (at most 20 characters, whitespace
-/// collapsed), raw and HTML-escaped, as it may appear in the output.
+/// The template syntax found in data strings: from each `{{`/`{%` to its closer (or 20
+/// characters), as a skeleton (see [`skeleton`]) to compare with the output.
 fn data_with_syntax(data: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
     fn walk(value: &serde_json::Value, out: &mut Vec<String>) {
         match value {
             serde_json::Value::String(s) => {
                 for (i, _) in s.match_indices("{{").chain(s.match_indices("{%")) {
-                    let tail = collapse(&s[i..]);
-                    let tail: String = tail.chars().take(20).collect();
-                    out.push(crate::html::escape(&tail));
-                    out.push(tail);
+                    let rest = &s[i..];
+                    let line_end = rest.find(|c: char| c.is_control()).unwrap_or(rest.len());
+                    let closed = [rest.find("}}"), rest.find("%}")]
+                        .into_iter()
+                        .flatten()
+                        .min()
+                        .map(|e| e + 2)
+                        .filter(|&e| e <= line_end);
+                    // Unclosed: only the marker and its word (the HTML steps may mangle
+                    // what follows a line break inside an attribute).
+                    let end = closed.unwrap_or_else(|| {
+                        rest[2..]
+                            .find(|c: char| c.is_whitespace() || c.is_control())
+                            .map_or(rest.len(), |e| e + 2)
+                    });
+                    let piece: String = rest[..end].chars().take(20).collect();
+                    out.push(skeleton(&piece));
                 }
             }
             serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
@@ -123,25 +136,41 @@ fn data_with_syntax(data: &serde_json::Map<String, serde_json::Value>) -> Vec<St
     out
 }
 
-fn collapse(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+/// Text reduced to letters, digits and `{ } %`, after decoding the entities HTML escaping
+/// adds and dropping the `\n`, `\u{…}` escapes mrml writes into attribute values: the same
+/// data, escaped, wrapped or re-spaced by the HTML and text steps, has the same skeleton.
+fn skeleton(text: &str) -> String {
+    let decoded = text
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    let mut out = String::new();
+    let mut chars = decoded.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('u') if chars.peek() == Some(&'{') => {
+                    for c in chars.by_ref() {
+                        if c == '}' {
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        } else if c.is_alphanumeric() || matches!(c, '{' | '}' | '%') {
+            out.push(c);
         }
-        out.push_str(word);
-    }
-    if text.ends_with(char::is_whitespace) {
-        out.push(' ');
     }
     out
 }
 
-/// Whether `text` starts with `tail`, whitespace runs counting as one space (the plaintext
-/// wraps lines, HTML keeps its own spacing).
+/// Whether the output `text` (from a `{{`/`{%` on) starts with the data piece `tail`.
 fn starts_with_data(text: &str, tail: &str) -> bool {
-    let head: String = collapse(&text.chars().take(tail.len() * 4 + 8).collect::<String>());
-    head.starts_with(tail.trim_end())
+    let window: String = text.chars().take(tail.len() * 6 + 16).collect();
+    skeleton(&window).starts_with(tail)
 }
 
 #[cfg(test)]
@@ -186,6 +215,17 @@ mod tests {
         // but the template's own leftovers still are
         email.html = email.html.replace("</p>", " {{ t.missing }}</p>");
         assert_eq!(email.rules("subject."), ["subject.unrendered"]);
+    }
+
+    #[test]
+    fn data_with_unusual_characters_is_recognised() {
+        // mrml writes attribute values with Rust escapes: `\u{2ee5e}`, `\n`
+        let mut email = TestEmail::with_body("<a href=\"{%\\u{2ee5e}{{ x }}\\nBcc\">x</a>");
+        email.data = serde_json::json!({"url": "{%\u{2ee5e}{{ x }}\nBcc"})
+            .as_object()
+            .unwrap()
+            .clone();
+        assert!(email.rules("subject.").is_empty(), "{:?}", email.findings());
     }
 
     #[test]
