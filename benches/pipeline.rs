@@ -30,9 +30,30 @@ fn one_email(c: &mut Criterion) {
         "one email (order-confirmation/large-order, 40 items)",
         |b| b.iter(|| pipeline.build(std::hint::black_box(&large))),
     );
+    tera_step(c, &pipeline, &id);
     let html = pipeline.build(&id).content.expect("built").html;
     c.bench_function("step: plaintext from HTML", |b| {
         b.iter(|| letterpress::plaintext::from_html(std::hint::black_box(&html), 72))
+    });
+}
+
+/// The Tera step on the calling thread and on a thread of its own with the time limit
+/// (`deadline`), measured side by side: the cost of the time limit.
+fn tera_step(c: &mut Criterion, pipeline: &Pipeline, id: &EmailId) {
+    let project = &pipeline.project;
+    let template = project.template(&id.template).expect("template");
+    let data = project.fixtures_of(&id.template)[0]
+        .data
+        .clone()
+        .expect("data");
+    let engine = std::sync::Arc::new(letterpress::render::Engine::new(project));
+    c.bench_function("step: Tera, inline", |b| {
+        b.iter(|| engine.render(template, "en", std::hint::black_box(&data)))
+    });
+    c.bench_function("step: Tera, own thread with time limit", |b| {
+        b.iter(|| {
+            letterpress::deadline::render(&engine, template, "en", std::hint::black_box(&data))
+        })
     });
 }
 

@@ -268,3 +268,40 @@ fn watch_survives_saving_a_template_that_nests_too_deep() {
         status_of(&server.addr, "/email/welcome/en/basic") == Some(200)
     });
 }
+
+#[test]
+fn watch_is_not_held_up_by_a_template_that_never_finishes() {
+    let project = Project::minimal();
+    project.write(
+        "templates/spin.mjml",
+        "<mjml><mj-body><mj-section><mj-column><mj-text>{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}</mj-text></mj-column></mj-section></mj-body></mjml>\n",
+    );
+    let server = watch(&project, 1024);
+    let page = |target: &str| -> String {
+        let Ok(mut stream) = TcpStream::connect(&server.addr) else {
+            return String::new();
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let _ = write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.addr
+        );
+        let mut text = String::new();
+        let _ = stream.read_to_string(&mut text);
+        text
+    };
+    assert!(
+        page("/").contains("rendering took longer than 5 s"),
+        "the spinning email is reported"
+    );
+    project.write(
+        "templates/welcome.mjml",
+        &project
+            .read("templates/welcome.mjml")
+            .replace("{{ t.hello }}", "Bonjour"),
+    );
+    eventually("a save of another template is rebuilt", || {
+        page("/raw/welcome/en/basic.html").contains("Bonjour")
+    });
+}

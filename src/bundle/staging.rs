@@ -159,3 +159,224 @@ fn create_staging_folder(target: &Target) -> Result<(PathBuf, File), WriteError>
         return Ok((tmp, marker));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundle::{Entry, Manifest, SCHEMA_VERSION};
+    use crate::project::Category;
+
+    fn manifest_of(names: &[(&str, &str, &str)]) -> Manifest {
+        Manifest {
+            schema_version: SCHEMA_VERSION,
+            generator: "letterpress test".into(),
+            emails: names
+                .iter()
+                .map(|(template, locale, fixture)| Entry {
+                    template: (*template).into(),
+                    locale: (*locale).into(),
+                    fixture: (*fixture).into(),
+                    category: Category::Transactional,
+                    subject: "s".into(),
+                    preheader: "p".into(),
+                    html: format!("{locale}/{template}/{fixture}.html"),
+                    text: format!("{locale}/{template}/{fixture}.txt"),
+                    html_bytes: 1,
+                    text_bytes: 1,
+                    sha256: String::new(),
+                    list_unsubscribe: None,
+                    findings: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn build(
+        out: &Path,
+        files: &[(&str, &str)],
+        emails: &[(&str, &str, &str)],
+        selection: &Selection,
+    ) -> Committed {
+        let staging = Staging::new(out, Path::new("/nonexistent")).unwrap();
+        let files: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|(p, t)| ((*p).to_string(), t.as_bytes().to_vec()))
+            .collect();
+        staging.write(&files).unwrap();
+        staging.commit(&manifest_of(emails), selection).unwrap()
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn refuses_to_replace_a_folder_that_is_not_a_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("precious.txt"), "keep me").unwrap();
+        let err = Staging::new(&out, Path::new("/nonexistent")).unwrap_err();
+        assert!(matches!(err, WriteError::NotABundle { .. }));
+        assert_eq!(
+            std::fs::read_to_string(out.join("precious.txt")).unwrap(),
+            "keep me"
+        );
+        assert_eq!(names_in(dir.path()), ["out"], "nothing staged beside it");
+    }
+
+    #[test]
+    fn replaces_a_previous_bundle_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        build(&out, &[("old.txt", "o")], &[], &Selection::default());
+        build(&out, &[("new.txt", "n")], &[], &Selection::default());
+        assert_eq!(
+            names_in(&out),
+            [".letterpress-bundle", "manifest.json", "new.txt"]
+        );
+        assert_eq!(
+            names_in(dir.path()),
+            ["out"],
+            "no temporary folders left behind"
+        );
+    }
+
+    #[test]
+    fn dropping_an_uncommitted_staging_leaves_out_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        build(&out, &[("a.txt", "1")], &[], &Selection::default());
+        let staging = Staging::new(&out, Path::new("/x")).unwrap();
+        staging.write(&[("a.txt".into(), b"2".to_vec())]).unwrap();
+        drop(staging);
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "1");
+        assert_eq!(names_in(dir.path()), ["out"], "temporary folder removed");
+    }
+
+    #[test]
+    fn refuses_an_out_folder_that_contains_the_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let err = Staging::new(&root, &root.join("sub")).unwrap_err();
+        assert!(matches!(err, WriteError::ContainsProject { .. }));
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("out"), Path::new("/x")).unwrap();
+        for rel in [
+            "../escape.html",
+            "/etc/x",
+            "a/../../b",
+            "",
+            ".letterpress-bundle",
+        ] {
+            let err = staging.write(&[(rel.into(), b"x".to_vec())]).unwrap_err();
+            assert!(matches!(err, WriteError::Escapes(_)), "{rel}: {err}");
+        }
+        assert!(!dir.path().join("escape.html").exists());
+    }
+
+    #[test]
+    fn stale_staging_folders_of_dead_builds_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        // A build killed before committing: its marker exists but nobody holds its lock.
+        let stale = dir.path().join(".out.tmp-999999-0");
+        std::fs::create_dir(&stale).unwrap();
+        std::fs::write(stale.join(target::MARKER), "").unwrap();
+        std::fs::write(stale.join("big.html"), "x").unwrap();
+        // A build that is still running holds its lock: left alone.
+        let running = Staging::new(&out, Path::new("/x")).unwrap();
+        // Someone's folder that merely looks similar: no marker, not empty.
+        let theirs = dir.path().join(".out.tmp-12-3");
+        std::fs::create_dir(&theirs).unwrap();
+        std::fs::write(theirs.join("notes.txt"), "mine").unwrap();
+        build(&out, &[], &[], &Selection::default());
+        let names = names_in(dir.path());
+        assert!(
+            !names.contains(&".out.tmp-999999-0".to_string()),
+            "{names:?}"
+        );
+        assert!(names.contains(&".out.tmp-12-3".to_string()), "{names:?}");
+        assert_eq!(
+            names.len(),
+            3,
+            "out, the running build's folder, theirs: {names:?}"
+        );
+        drop(running);
+    }
+
+    #[test]
+    fn a_filtered_build_keeps_the_emails_it_did_not_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        build(
+            &out,
+            &[
+                ("en/a/x.html", "a1"),
+                ("en/b/x.html", "b1"),
+                ("tr/a/x.html", "ta1"),
+                ("en/a/gone.html", "stale"),
+            ],
+            &[
+                ("a", "en", "x"),
+                ("a", "en", "gone"),
+                ("a", "tr", "x"),
+                ("b", "en", "x"),
+            ],
+            &Selection::default(),
+        );
+        let selection = Selection {
+            templates: vec!["a".into()],
+            locales: vec!["en".into()],
+        };
+        let committed = build(
+            &out,
+            &[("en/a/x.html", "a2")],
+            &[("a", "en", "x")],
+            &selection,
+        );
+        assert_eq!(committed.kept, 2);
+        assert_eq!(
+            std::fs::read_to_string(out.join("en/a/x.html")).unwrap(),
+            "a2"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("en/b/x.html")).unwrap(),
+            "b1"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("tr/a/x.html")).unwrap(),
+            "ta1"
+        );
+        assert!(
+            !out.join("en/a/gone.html").exists(),
+            "a rebuilt folder holds only the new build"
+        );
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                .unwrap();
+        let ids: Vec<String> = manifest["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}/{}/{}",
+                    e["template"].as_str().unwrap(),
+                    e["locale"].as_str().unwrap(),
+                    e["fixture"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(ids, ["a/en/x", "a/tr/x", "b/en/x"]);
+    }
+}

@@ -35,13 +35,18 @@ pub(super) struct SwapLock {
 }
 
 impl SwapLock {
-    /// Waits until no other build is swapping in `parent`.
+    /// Waits until no other build is swapping in `parent`. A file system without locks (some
+    /// network shares) is used without one rather than refused.
     pub(super) fn acquire(parent: &Path) -> Result<SwapLock, WriteError> {
         #[cfg(unix)]
         {
             let dir = File::open(parent).map_err(WriteError::io(parent))?;
-            rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive)
-                .map_err(|e| WriteError::io(parent)(e.into()))?;
+            loop {
+                match rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive) {
+                    Err(rustix::io::Errno::INTR) => continue,
+                    _ => break,
+                }
+            }
             Ok(SwapLock { _dir: dir })
         }
         #[cfg(not(unix))]

@@ -75,7 +75,7 @@ pub(super) fn explain(err: &Error, text: &str) -> String {
         | Error::AliasReplayLimitExceeded { .. }
         | Error::AliasExpansionLimitExceeded { .. }
         | Error::AliasReplayStackDepthExceeded { .. } => {
-            "the file nests or repeats (&anchors and *aliases) too much to be read".into()
+            "the file nests too deeply (or repeats &anchors too often) to be read".into()
         }
         Error::Message { msg, .. } => scanner(msg),
         Error::Unexpected { expected, .. } => format!("expected {} here", kind_of(expected)),
@@ -252,7 +252,11 @@ fn duplicate_key(key: Option<&str>, second: usize, text: &str) -> String {
 /// The YAML scanner's messages, for the mistakes people make.
 fn scanner(message: &str) -> String {
     let m = message.trim();
-    let known: [(&str, &str); 14] = [
+    let known: [(&str, &str); 15] = [
+        (
+            "recursion limit",
+            "the file nests too deeply (brackets or indentation) to be read",
+        ),
         (
             "mapping values are not allowed",
             "a `:` where YAML does not expect one: put text that contains `: ` in quotes, or check the indentation",
