@@ -41,12 +41,9 @@ impl SwapLock {
         #[cfg(unix)]
         {
             let dir = File::open(parent).map_err(WriteError::io(parent))?;
-            loop {
-                match rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive) {
-                    Err(rustix::io::Errno::INTR) => continue,
-                    _ => break,
-                }
-            }
+            while let Err(rustix::io::Errno::INTR) =
+                rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive)
+            {}
             Ok(SwapLock { _dir: dir })
         }
         #[cfg(not(unix))]
