@@ -23,28 +23,62 @@ const VOID: [&str; 14] = [
 /// Elements whose content is text, not markup.
 const RAW_TEXT: [&str; 4] = ["style", "script", "mj-style", "title"];
 
+/// Most `mj-include`s followed inside each other while measuring.
+const MAX_INCLUDE_NESTING: usize = 8;
+
 /// Checks the nesting depth of `mjml` (the Tera output of `template`, whose own text is
-/// `source`): an error finding at the first element nested deeper than [`MAX_DEPTH`].
-pub fn check(mjml: &str, template: &Path, source: &str) -> Result<(), Finding> {
-    let Some(offset) = too_deep_at(mjml) else {
+/// `source`), counting what each `mj-include` brings in (read from the project in `root`):
+/// an error finding at the first element nested deeper than [`MAX_DEPTH`].
+pub fn check(mjml: &str, template: &Path, source: &str, root: &Path) -> Result<(), Finding> {
+    let include = |path: &str| read_include(root, template, path);
+    let Some(found) = too_deep_at(mjml, 0, &include, 0) else {
         return Ok(());
     };
-    let (line, column) = line_col(mjml, offset);
+    let (line, column) = line_col(mjml, found.offset);
     let location =
         same_line_in(source, mjml, line, template).unwrap_or_else(|| SourcePos::file(template));
+    let inside = found
+        .include
+        .map(|path| format!(" inside `{path}`, included here,"))
+        .unwrap_or_default();
     Err(Finding::error(
         "build.mjml",
         format!(
-            "elements are nested more than {MAX_DEPTH} deep (line {line}, column {column} of the rendered MJML); flatten the layout, or check for a loop or an include that opens tags without closing them"
+            "elements are nested more than {MAX_DEPTH} deep{inside} (line {line}, column {column} of the rendered MJML); flatten the layout, or check for a loop or an include that opens tags without closing them"
         ),
         Some(location),
     ))
 }
 
-/// Byte offset of the first start tag nested deeper than [`MAX_DEPTH`].
-fn too_deep_at(text: &str) -> Option<usize> {
+/// Where the nesting went too deep: an offset in the text scanned, and the include (named
+/// at that offset) it happened in, if any.
+struct TooDeep {
+    offset: usize,
+    include: Option<String>,
+}
+
+/// The text of an `mj-include` path, read as mrml may resolve it: from the project folder,
+/// or beside the including template. `None` when it cannot be read (mrml then says why).
+fn read_include(root: &Path, template: &Path, path: &str) -> Option<String> {
+    let path = path.trim_start_matches("file://");
+    let beside = template.parent().map(|dir| dir.join(path));
+    [Some(Path::new(path).to_path_buf()), beside]
+        .into_iter()
+        .flatten()
+        .find_map(|rel| {
+            crate::files::read_in_project(root, &rel, crate::files::MAX_TEMPLATE_BYTES).ok()
+        })
+}
+
+/// The first start tag nested deeper than [`MAX_DEPTH`], starting at `depth`; `mj-include`s
+/// are measured where they stand, through `include`.
+fn too_deep_at(
+    text: &str,
+    mut depth: usize,
+    include: &dyn Fn(&str) -> Option<String>,
+    nesting: usize,
+) -> Option<TooDeep> {
     let bytes = text.as_bytes();
-    let mut depth = 0usize;
     let mut i = 0;
     while let Some(found) = memchr(b'<', &bytes[i..]) {
         let start = i + found;
@@ -61,12 +95,26 @@ fn too_deep_at(text: &str) -> Option<usize> {
         } else if rest[1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
             let tag = start_tag(text, start);
             i = tag.end;
+            if tag.name == "mj-include" && nesting < MAX_INCLUDE_NESTING {
+                let path = attribute(&text[start..tag.end], "path");
+                if let Some(included) = path.as_deref().and_then(include) {
+                    if too_deep_at(&included, depth, include, nesting + 1).is_some() {
+                        return Some(TooDeep {
+                            offset: start,
+                            include: path,
+                        });
+                    }
+                }
+            }
             if tag.self_closing || VOID.contains(&tag.name.as_str()) {
                 continue;
             }
             depth += 1;
             if depth > MAX_DEPTH {
-                return Some(start);
+                return Some(TooDeep {
+                    offset: start,
+                    include: None,
+                });
             }
             if RAW_TEXT.contains(&tag.name.as_str()) {
                 // The content is text: jump to the closing tag.
@@ -78,6 +126,15 @@ fn too_deep_at(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The value of attribute `name` in the start tag `tag` (`<x name="v">`, quoted either way).
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let at = tag.find(&format!("{name}="))? + name.len() + 1;
+    let rest = &tag[at..];
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &rest[1..];
+    Some(value[..value.find(quote)?].to_string())
 }
 
 struct StartTag {
@@ -177,16 +234,26 @@ mod tests {
     #[test]
     fn real_layouts_pass() {
         let doc = nested(20, "<mj-section><mj-column>", "</mj-column></mj-section>");
-        assert_eq!(too_deep_at(&doc), None);
+        assert!(scan(&doc).is_none());
+    }
+
+    fn scan(text: &str) -> Option<usize> {
+        too_deep_at(text, 0, &|_| None, 0).map(|t| t.offset)
     }
 
     #[test]
     fn hundreds_of_nested_sections_are_found() {
         let doc = nested(673, "<mj-section><mj-column>", "</mj-column></mj-section>");
-        let at = too_deep_at(&doc).expect("too deep");
+        let at = scan(&doc).expect("too deep");
         // <mjml> and <mj-body> are levels 1 and 2; level 101 is the 99th opened element after them.
         assert_eq!(&doc[at..at + 4], "<mj-");
-        let err = check(&doc, Path::new("templates/deep.mjml"), "").unwrap_err();
+        let err = check(
+            &doc,
+            Path::new("templates/deep.mjml"),
+            "",
+            Path::new("/nonexistent"),
+        )
+        .unwrap_err();
         assert_eq!(err.rule, "build.mjml");
         assert!(
             err.message
@@ -204,7 +271,7 @@ mod tests {
             "</mj-text></mj-column></mj-section>",
         )
         .replace("<mj-text>", &format!("<mj-text>{}", "<div>".repeat(200)));
-        assert!(too_deep_at(&doc).is_some());
+        assert!(scan(&doc).is_some());
     }
 
     #[test]
@@ -217,7 +284,28 @@ mod tests {
             "<p>a < b</p>".repeat(200),
         );
         let doc = format!("<mjml><mj-body><mj-raw>{body}</mj-raw></mj-body></mjml>");
-        assert_eq!(too_deep_at(&doc), None);
+        assert!(scan(&doc).is_none());
+    }
+
+    #[test]
+    fn what_an_include_brings_in_counts_where_it_stands() {
+        let deep = format!(
+            "{}x{}",
+            "<mj-section><mj-column>".repeat(60),
+            "</mj-column></mj-section>".repeat(60)
+        );
+        let include = |path: &str| (path == "templates/partials/deep.mjml").then(|| deep.clone());
+        let doc =
+            "<mjml><mj-body><mj-include path=\"templates/partials/deep.mjml\" /></mj-body></mjml>";
+        let found = too_deep_at(doc, 0, &include, 0).expect("too deep");
+        assert_eq!(
+            found.include.as_deref(),
+            Some("templates/partials/deep.mjml")
+        );
+        assert_eq!(&doc[found.offset..found.offset + 11], "<mj-include");
+        // an include of itself is followed a bounded number of times
+        let looping = |_: &str| Some("<div><mj-include path='x' /></div>".to_string());
+        assert!(too_deep_at("<mj-include path='x' />", 0, &looping, 0).is_none());
     }
 
     #[test]
@@ -225,7 +313,13 @@ mod tests {
         let line = format!("<div>{}", "<div>".repeat(150));
         let mjml = format!("<mjml><mj-body><mj-raw>\n{line}\n</mj-raw></mj-body></mjml>");
         let source = format!("---\nsubject: x\n---\n<mjml><mj-body><mj-raw>\n{line}\n");
-        let err = check(&mjml, Path::new("t.mjml"), &source).unwrap_err();
+        let err = check(
+            &mjml,
+            Path::new("t.mjml"),
+            &source,
+            Path::new("/nonexistent"),
+        )
+        .unwrap_err();
         assert_eq!(err.location, Some(SourcePos::line("t.mjml", 5)));
     }
 }

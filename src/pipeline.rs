@@ -292,7 +292,12 @@ impl Pipeline {
     ) -> Result<(Content, Vec<Finding>), Finding> {
         let file = &template.body.file;
         let rendered = crate::deadline::render(&self.engine, template, locale, data)?;
-        crate::depth::check(&rendered.mjml, file, &template.body.source)?;
+        crate::depth::check(
+            &rendered.mjml,
+            file,
+            &template.body.source,
+            &self.project.root,
+        )?;
         let (title, preview) = (
             header_text(&rendered.subject),
             header_text(&rendered.preheader),

@@ -38,7 +38,7 @@ pub fn files() -> Vec<(PathBuf, &'static [u8])> {
     ] {
         collect(dir, Path::new(prefix), &mut files);
     }
-    files.push((PathBuf::from(".gitignore"), b"/out\n"));
+    files.push((PathBuf::from(".gitignore"), b"/out\n/.out.*\n"));
     files.sort();
     files
 }

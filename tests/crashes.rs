@@ -305,3 +305,33 @@ fn watch_is_not_held_up_by_a_template_that_never_finishes() {
         page("/raw/welcome/en/basic.html").contains("Bonjour")
     });
 }
+
+#[test]
+fn a_deep_file_brought_in_by_mj_include_is_a_finding() {
+    let project = Project::minimal();
+    project.write(
+        "templates/partials/deep.mjml",
+        &format!(
+            "<mj-wrapper>{}<mj-text>x</mj-text>{}</mj-wrapper>\n",
+            "<mj-section><mj-column>".repeat(3000),
+            "</mj-column></mj-section>".repeat(3000)
+        ),
+    );
+    project.write(
+        "templates/inc.mjml",
+        "<mjml><mj-body><mj-include path=\"templates/partials/deep.mjml\" /></mj-body></mjml>\n",
+    );
+    let run = project.run(&["check", "--format", "json"]);
+    assert_eq!(
+        run.code, 1,
+        "an ordinary failure, not an abort: {}",
+        run.stderr
+    );
+    let found = findings_of(&json(&run.stdout), "inc");
+    assert!(
+        found.iter().any(|f| f.starts_with(
+            "build.mjml: elements are nested more than 100 deep inside `templates/partials/deep.mjml`, included here,"
+        )),
+        "{found:?}"
+    );
+}
