@@ -276,3 +276,57 @@ fn any_customer_data_builds() {
         })
         .unwrap();
 }
+
+/// YAML pieces a careless author (or a fuzzer) leaves in settings, brand, locales and fixtures.
+const YAML_SNIPPETS: &[&str] = &[
+    ": ", "\n  ", "\n- ", "#", "\"", "'", "[", "]", "{", "}", "&a ", "*a", "<<: *a", "\t",
+    "!!binary ", "---\n", "...\n", "26px", "#ffffff", "~", "null", "\u{0}", "\u{feff}",
+    "{{ x }}", "\r\n", "é", "?", "|\n", ">-\n",
+];
+
+#[test]
+fn mutated_settings_brand_locales_and_fixtures_never_crash() {
+    let (_dir, root) = starter();
+    let files = [
+        "brand/brand.yaml",
+        "locales/en.yaml",
+        "letterpress.yaml",
+        "fixtures/password-reset/default.yaml",
+        "templates/layouts/base.mjml",
+    ];
+    let originals: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(root.join(f)).unwrap())
+        .collect();
+    let edit = prop_oneof![
+        3 => (any::<usize>(), 0..YAML_SNIPPETS.len()).prop_map(|(at, s)| (at, Some(s), 0)),
+        1 => (any::<usize>(), 1usize..40).prop_map(|(at, n)| (at, None, n)),
+    ];
+    let case = (0..files.len(), prop::collection::vec(edit, 1..5));
+    runner(100)
+        .run(&case, |(which, edits)| {
+            let mut text = originals[which].clone();
+            for (at, snippet, n) in edits {
+                let mut at = at % (text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match snippet {
+                    Some(s) => text.insert_str(at, YAML_SNIPPETS[s]),
+                    None => {
+                        let mut end = (at + n).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        text.replace_range(at..end, "");
+                    }
+                }
+            }
+            std::fs::write(root.join(files[which]), &text).unwrap();
+            let outcome = std::panic::catch_unwind(|| build_and_check(&root, "password-reset"));
+            std::fs::write(root.join(files[which]), &originals[which]).unwrap();
+            prop_assert!(outcome.is_ok(), "a panic loading or building {}", files[which]);
+            Ok(())
+        })
+        .unwrap();
+}
