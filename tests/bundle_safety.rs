@@ -185,6 +185,7 @@ fn out_inside_the_sources_is_refused() {
     assert!(!project.root.join("templates/out").exists());
 }
 
+#[cfg(unix)]
 #[test]
 fn a_symlinked_out_folder_is_refused() {
     let project = Project::minimal();

@@ -2,6 +2,8 @@
 //! rule for every file a project reads (no symbolic link may lead outside the project), no read
 //! that blocks or eats memory, and no message that echoes an unrelated file.
 
+#![cfg(unix)]
+
 mod support;
 
 use std::os::unix::fs::symlink;

@@ -226,6 +226,7 @@ fn eventually(what: &str, check: impl Fn() -> bool) {
     panic!("{what}");
 }
 
+#[cfg(unix)]
 #[test]
 fn watch_keeps_serving_after_running_out_of_file_descriptors() {
     let project = Project::minimal();

@@ -279,9 +279,35 @@ fn any_customer_data_builds() {
 
 /// YAML pieces a careless author (or a fuzzer) leaves in settings, brand, locales and fixtures.
 const YAML_SNIPPETS: &[&str] = &[
-    ": ", "\n  ", "\n- ", "#", "\"", "'", "[", "]", "{", "}", "&a ", "*a", "<<: *a", "\t",
-    "!!binary ", "---\n", "...\n", "26px", "#ffffff", "~", "null", "\u{0}", "\u{feff}",
-    "{{ x }}", "\r\n", "é", "?", "|\n", ">-\n",
+    ": ",
+    "\n  ",
+    "\n- ",
+    "#",
+    "\"",
+    "'",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "\t",
+    "!!binary ",
+    "---\n",
+    "...\n",
+    "26px",
+    "#ffffff",
+    "~",
+    "null",
+    "\u{0}",
+    "\u{feff}",
+    "{{ x }}",
+    "\r\n",
+    "é",
+    "?",
+    "|\n",
+    ">-\n",
 ];
 
 #[test]
@@ -325,7 +351,11 @@ fn mutated_settings_brand_locales_and_fixtures_never_crash() {
             std::fs::write(root.join(files[which]), &text).unwrap();
             let outcome = std::panic::catch_unwind(|| build_and_check(&root, "password-reset"));
             std::fs::write(root.join(files[which]), &originals[which]).unwrap();
-            prop_assert!(outcome.is_ok(), "a panic loading or building {}", files[which]);
+            prop_assert!(
+                outcome.is_ok(),
+                "a panic loading or building {}",
+                files[which]
+            );
             Ok(())
         })
         .unwrap();
