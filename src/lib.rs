@@ -21,13 +21,16 @@ pub mod checks;
 pub mod config;
 pub mod error;
 pub mod findings;
+pub mod headers;
 pub mod html;
 pub mod locale;
+pub mod message;
 pub mod mjml;
 pub mod pipeline;
 pub mod plaintext;
 pub mod project;
 pub mod render;
+pub mod request;
 pub mod starter;
 pub mod yaml;
 

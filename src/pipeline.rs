@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::checks::{self, EmailInput};
 use crate::error::{ProjectError, SourcePos};
 use crate::findings::{self, Finding, Severity};
+use crate::headers::{self, Headers, Mailbox};
 use crate::mjml::{Compiler, Finish};
 use crate::project::{Category, EmailTemplate, Project, SourceFile};
 use crate::render::Engine;
@@ -60,10 +61,14 @@ pub struct Summary {
     pub text_bytes: usize,
     /// sha256 of the HTML, hex.
     pub sha256: String,
+    /// From, Reply-To and the unsubscribe headers.
+    pub headers: Headers,
+    /// The `To` of the sample message (from the fixture's customer, else an example address).
+    pub recipient: Mailbox,
 }
 
 impl Summary {
-    fn of(content: &Content) -> Summary {
+    fn of(content: &Content, headers: Headers, recipient: Mailbox) -> Summary {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(content.html.as_bytes());
         Summary {
@@ -72,6 +77,8 @@ impl Summary {
             html_bytes: content.html.len(),
             text_bytes: content.text.len(),
             sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            headers,
+            recipient,
         }
     }
 }
@@ -246,7 +253,7 @@ impl Pipeline {
         let result = catch_unwind(AssertUnwindSafe(|| self.run_steps(template, locale, data)));
         IN_EMAIL.with(|f| f.set(false));
         let (content, mut findings) = match result {
-            Ok(Ok((content, findings))) => (Some(content), findings),
+            Ok(Ok((content, findings, headers))) => (Some((content, headers)), findings),
             Ok(Err(finding)) => (None, vec![finding]),
             Err(payload) => (
                 None,
@@ -258,8 +265,10 @@ impl Pipeline {
             id,
             category: template.category(),
             template_file: template.body.file.clone(),
-            summary: content.as_ref().map(Summary::of),
-            content,
+            summary: content.as_ref().map(|(content, headers)| {
+                Summary::of(content, headers.clone(), headers::example_recipient(data))
+            }),
+            content: content.map(|(content, _)| content),
             findings,
         }
     }
@@ -270,7 +279,7 @@ impl Pipeline {
         template: &EmailTemplate,
         locale: &str,
         data: &Map<String, Value>,
-    ) -> Result<(Content, Vec<Finding>), Finding> {
+    ) -> Result<(Content, Vec<Finding>, Headers), Finding> {
         let file = &template.body.file;
         let rendered = self.engine.render(template, locale, data)?;
         let finish = Finish {
@@ -300,6 +309,7 @@ impl Pipeline {
             }
         };
         let front = template.front.as_ref().map_err(Clone::clone)?;
+        let headers = headers::resolve(front, &self.project.config, &self.project.brand);
         let sources: Vec<&SourceFile> = std::iter::once(&template.body)
             .chain(&self.project.shared)
             .collect();
@@ -318,6 +328,7 @@ impl Pipeline {
             sources: &sources,
             subject_line: template.subject_line,
             preheader_line: template.preheader_line,
+            headers: &headers,
         });
         let content = Content {
             subject,
@@ -325,7 +336,7 @@ impl Pipeline {
             html,
             text,
         };
-        Ok((content, findings))
+        Ok((content, findings, headers))
     }
 }
 
