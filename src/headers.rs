@@ -279,11 +279,13 @@ mod tests {
 
     #[test]
     fn only_marketing_email_gets_unsubscribe_headers() {
-        let mut config = Config::default();
-        config.list_unsubscribe = Some(ListUnsubscribe {
-            mailto: Some("mailto:unsub@example.com".into()),
-            url: Some("https://example.com/u".into()),
-        });
+        let config = Config {
+            list_unsubscribe: Some(ListUnsubscribe {
+                mailto: Some("mailto:unsub@example.com".into()),
+                url: Some("https://example.com/u".into()),
+            }),
+            ..Config::default()
+        };
         let transactional = resolve(&front("category: transactional"), &config, &brand());
         assert_eq!(transactional.list_unsubscribe, None);
         let marketing = resolve(&front("category: marketing"), &config, &brand());

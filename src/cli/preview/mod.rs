@@ -8,7 +8,7 @@
 mod changes;
 mod pages;
 mod router;
-mod server;
+pub(super) mod server;
 mod site;
 
 use std::collections::{BTreeMap, BTreeSet};
