@@ -36,7 +36,7 @@ impl Stamp {
     /// headers and recipient; Date at `epoch` seconds (the build's `SOURCE_DATE_EPOCH`, the
     /// reproducible-builds convention) or [`SAMPLE_DATE`].
     pub fn derived(email: &Parts, epoch: Option<u64>) -> Stamp {
-        let hash = digest(email, &[]);
+        let hash = digest(email, email.to.to_string().as_bytes());
         Stamp {
             date: UNIX_EPOCH + Duration::from_secs(epoch.unwrap_or(SAMPLE_DATE)),
             message_id: format!(
@@ -44,7 +44,7 @@ impl Stamp {
                 &hash[..32],
                 email.headers.from.domain()
             ),
-            boundary: boundary(&hash),
+            boundary: boundary(email),
         }
     }
 
@@ -55,8 +55,8 @@ impl Stamp {
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
             .as_nanos();
-        let derived = Stamp::derived(email, None);
-        let id = digest(email, nanos.to_string().as_bytes());
+        let unique = format!("{}\n{nanos}", email.to);
+        let id = digest(email, unique.as_bytes());
         Stamp {
             date: now,
             message_id: format!(
@@ -64,7 +64,7 @@ impl Stamp {
                 &id[..32],
                 email.headers.from.domain()
             ),
-            boundary: derived.boundary,
+            boundary: boundary(email),
         }
     }
 }
@@ -126,7 +126,7 @@ pub fn build(email: &Parts, stamp: &Stamp) -> Result<Vec<u8>, MessageError> {
     Ok(message.formatted())
 }
 
-/// A hex sha256 of everything the message shows, plus `extra`.
+/// A hex sha256 of everything the message shows but its `To`, plus `extra`.
 fn digest(email: &Parts, extra: &[u8]) -> String {
     let mut hash = Sha256::new();
     let content = email.content;
@@ -145,7 +145,6 @@ fn digest(email: &Parts, extra: &[u8]) -> String {
             .unwrap_or_default(),
         headers.list_unsubscribe.as_deref().unwrap_or_default(),
         headers.list_unsubscribe_post.as_deref().unwrap_or_default(),
-        &email.to.to_string(),
     ];
     for field in fields {
         // length-prefixed, so no two different sets of fields hash alike
@@ -156,10 +155,11 @@ fn digest(email: &Parts, extra: &[u8]) -> String {
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A MIME boundary that cannot occur in the encoded parts: `=_` is never produced by
-/// quoted-printable and `_` is not in the base64 alphabet.
-fn boundary(hash: &str) -> String {
-    format!("=_letterpress_{}", &hash[32..56])
+/// The MIME boundary: from the content alone (not the recipient), so a delivery keeps the
+/// bundle's. It cannot occur in the encoded parts: quoted-printable never writes `=_` and `_`
+/// is not in the base64 alphabet.
+fn boundary(email: &Parts) -> String {
+    format!("=_letterpress_{}", &digest(email, b"boundary")[..24])
 }
 
 #[cfg(test)]
@@ -292,5 +292,6 @@ mod tests {
                 .join("\n")
         };
         assert_eq!(strip(&bundle), strip(&sent));
+        assert_eq!(delivery.boundary, derived.boundary);
     }
 }

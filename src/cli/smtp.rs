@@ -52,23 +52,24 @@ impl std::fmt::Debug for Smtp {
     }
 }
 
-/// The SMTP URL in force, from the flag, the environment or the settings.
-fn url_text(flag: Option<&str>, config: &Config) -> Option<(String, &'static str)> {
+/// The SMTP URL in force, from the flag, the environment or the settings' `smtp.url`.
+fn url_text(flag: Option<&str>, settings: Option<&str>) -> Option<(String, &'static str)> {
     let env = std::env::var(URL_VAR).ok().filter(|v| !v.trim().is_empty());
     flag.map(|f| (f.to_string(), "--smtp"))
         .or_else(|| env.map(|e| (e, URL_VAR)))
-        .or_else(|| {
-            config
-                .smtp
-                .as_ref()
-                .map(|s| (s.url.clone(), "smtp.url in letterpress.yaml"))
-        })
+        .or_else(|| settings.map(|s| (s.to_string(), "smtp.url in letterpress.yaml")))
 }
 
 impl Smtp {
     /// The settings in force, or a message saying how to give them.
     pub fn from_settings(flag: Option<&str>, config: &Config) -> Result<Smtp, String> {
-        let Some((text, source)) = url_text(flag, config) else {
+        let settings = config.smtp.as_ref().map(|s| s.url.as_str());
+        Smtp::from_sources(flag, settings)
+    }
+
+    /// The settings in force, from the flag, the environment, or `smtp.url` of the settings.
+    pub fn from_sources(flag: Option<&str>, settings: Option<&str>) -> Result<Smtp, String> {
+        let Some((text, source)) = url_text(flag, settings) else {
             return Err(format!(
                 "no SMTP server: pass --smtp smtp://user@host:587, set {URL_VAR}, or add `smtp: {{url: …}}` to letterpress.yaml (the password goes in {PASSWORD_VAR})"
             ));
@@ -201,7 +202,10 @@ impl Smtp {
 
 /// An SMTP error in a sentence, with what to do for the usual causes.
 fn explain(err: &lettre::transport::smtp::Error) -> String {
-    let hint = if err.is_tls() {
+    let text = err.to_string();
+    let hint = if text.contains("STARTTLS is not supported") {
+        " (use smtps:// if the server speaks TLS from the start, or ?tls=none for a local test server without a password)"
+    } else if err.is_tls() {
         " (the server's certificate is not trusted or TLS failed: check the host name, or point SSL_CERT_FILE at your CA's certificate)"
     } else if err
         .status()
@@ -213,7 +217,7 @@ fn explain(err: &lettre::transport::smtp::Error) -> String {
     } else {
         ""
     };
-    format!("{err}{hint}")
+    format!("{text}{hint}")
 }
 
 fn percent_encoding_decode(text: &str) -> Option<String> {

@@ -10,6 +10,7 @@ mod pages;
 mod router;
 pub(super) mod server;
 mod site;
+mod test_send;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;

@@ -93,6 +93,10 @@ fn handle(request: tiny_http::Request, site: &Shared, hub: &Hub, loopback: bool)
         events(request, site, hub);
         return;
     }
+    if super::test_send::is_send(&request) {
+        super::test_send::handle(request, site);
+        return;
+    }
     let reply = router::route(request.method().as_str(), request.url(), &read(site));
     let _ = request.respond(response(reply));
 }
