@@ -60,6 +60,9 @@ pub fn bind(host: IpAddr, port: u16) -> Result<tiny_http::Server, String> {
         }
         _ => format!("cannot listen on {addr}: {e}"),
     })?;
+    // answers go out whole instead of their last packet waiting on the client's delayed ACK;
+    // Linux hands the option on to every accepted connection
+    let _ = socket2::SockRef::from(&listener).set_tcp_nodelay(true);
     tiny_http::Server::from_listener(listener, None)
         .map_err(|e| format!("cannot serve on {addr}: {e}"))
 }
