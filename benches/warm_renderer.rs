@@ -49,9 +49,16 @@ fn report(label: &str, emails: usize, wall: Duration, cpu: f64) {
     );
 }
 
-fn stream() {
+fn stream(workers: usize) {
     let mut child = Command::new(BIN)
-        .args(["render", "--stream", "--project", ROOT])
+        .args([
+            "render",
+            "--stream",
+            "--project",
+            ROOT,
+            "--workers",
+            &workers.to_string(),
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -83,7 +90,12 @@ fn stream() {
     let cpu = cpu_seconds(child.id()) - cpu_before;
     drop(writer.join().unwrap());
     let _ = child.wait();
-    report("render --stream (pipelined)", REQUESTS, wall, cpu);
+    report(
+        &format!("render --stream ({workers} workers, pipelined)"),
+        REQUESTS,
+        wall,
+        cpu,
+    );
 }
 
 struct Server(Child, String);
@@ -232,7 +244,8 @@ fn main() {
         "order-confirmation/standard as send-time data, release build, {} cores",
         std::thread::available_parallelism().map_or(1, usize::from)
     );
-    stream();
+    stream(1);
+    stream(2);
     http(1, 1);
     http(2, 4);
     process_per_email();

@@ -86,6 +86,9 @@ pub struct RenderArgs {
     /// write one JSON response per line on stdout, loading the project once.
     #[arg(long, conflicts_with = "data")]
     pub stream: bool,
+    /// With --stream: requests rendered at once (default: one per core); answers stay in order.
+    #[arg(long, value_name = "N", requires = "stream")]
+    pub workers: Option<usize>,
     /// The project folder.
     #[arg(long, default_value = ".")]
     pub project: PathBuf,

@@ -2,9 +2,13 @@
 //! project is loaded once; each line of stdin is one JSON request and gets exactly one JSON
 //! line on stdout, in order, flushed at once. A bad line (not JSON, over the size limit, an
 //! unknown template) gets an error response on its line and the stream goes on; blank lines
-//! are skipped; end of input ends the stream with exit code 0.
+//! are skipped; end of input ends the stream with exit code 0. Requests are rendered by a few
+//! workers at once (one per core by default) and answered in order.
 
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
 
 use letterpress::pipeline::Pipeline;
 use letterpress::request::{self, MAX_REQUEST_BYTES};
@@ -29,19 +33,23 @@ pub fn run(args: &RenderArgs) -> u8 {
             ));
         }
     }
-    let stdin = io::stdin();
-    if stdin.is_terminal() {
+    if io::stdin().is_terminal() {
         eprintln!(
             "letterpress: one JSON request per line, e.g. {{\"id\": 1, \"template\": \"{}\", \"data\": {{…}}}}; Ctrl-D ends",
             pipeline.project.templates[0].name
         );
     }
-    let stdout = io::stdout();
+    let workers = args
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .clamp(1, 64);
+    let input = io::BufReader::new(io::stdin());
     match serve_lines(
         &pipeline,
         args.locale.as_deref(),
-        stdin.lock(),
-        stdout.lock(),
+        input,
+        io::stdout(),
+        workers,
     ) {
         Ok(_) => EXIT_OK,
         // the reader went away: nobody is left to answer
@@ -53,46 +61,107 @@ pub fn run(args: &RenderArgs) -> u8 {
     }
 }
 
-/// Answers every request line of `input` on `output`; returns how many were answered.
-/// `locale` is the default for requests that name none.
+/// A request line as read.
+enum Job {
+    /// The line's bytes.
+    Line(Vec<u8>),
+    /// A line over the limit, of this many bytes.
+    TooLong(usize),
+}
+
+/// Answers every request line of `input` on `output`, in order, each flushed as soon as it and
+/// every answer before it are ready; `workers` threads render at once. Returns how many were
+/// answered. `locale` is the default for requests that name none.
 pub fn serve_lines(
     pipeline: &Pipeline,
     locale: Option<&str>,
     mut input: impl BufRead,
-    mut output: impl Write,
+    output: impl Write + Send,
+    workers: usize,
 ) -> io::Result<usize> {
-    let mut line = Vec::new();
-    let mut answered = 0;
-    while let Some(size) = read_line(&mut input, &mut line, MAX_REQUEST_BYTES)? {
-        let (id, result) = match size {
-            Line::Fits if line.trim_ascii().is_empty() => continue,
-            Line::Fits => answer(pipeline, &line, locale),
-            Line::TooLong(bytes) => (Value::Null, Err(request::too_large(bytes))),
-        };
-        let mut text = serde_json::to_vec(&request::response(&id, &result))?;
-        text.push(b'\n');
-        output.write_all(&text)?;
-        output.flush()?;
-        answered += 1;
-    }
-    Ok(answered)
+    let stop = AtomicBool::new(false);
+    let (jobs, queue) = mpsc::sync_channel::<(usize, Job)>(workers * 4);
+    let queue = Mutex::new(queue);
+    let (done, answers) = mpsc::channel::<(usize, Vec<u8>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.max(1) {
+            let (queue, done) = (&queue, done.clone());
+            scope.spawn(move || {
+                loop {
+                    let next = queue
+                        .lock()
+                        .map_err(|_| ())
+                        .and_then(|q| q.recv().map_err(|_| ()));
+                    let Ok((seq, job)) = next else { return };
+                    if done.send((seq, answer(pipeline, job, locale))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let writer = scope.spawn(|| write_in_order(answers, output, &stop));
+        let mut line = Vec::new();
+        let mut seq = 0;
+        while !stop.load(Ordering::Relaxed) {
+            let job = match read_line(&mut input, &mut line, MAX_REQUEST_BYTES)? {
+                None => break,
+                Some(Line::Fits) if line.trim_ascii().is_empty() => continue,
+                Some(Line::Fits) => Job::Line(std::mem::take(&mut line)),
+                Some(Line::TooLong(bytes)) => Job::TooLong(bytes),
+            };
+            if jobs.send((seq, job)).is_err() {
+                break;
+            }
+            seq += 1;
+        }
+        drop(jobs);
+        writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the writer failed")))
+    })
 }
 
-fn answer(
-    pipeline: &Pipeline,
-    line: &[u8],
-    locale: Option<&str>,
-) -> (Value, Result<letterpress::Email, request::RequestError>) {
-    match request::parse(line) {
-        Ok(mut req) => {
-            if req.locale.is_none() {
-                req.locale = locale.map(str::to_string);
+/// Writes answers in request order as they come in; sets `stop` when the output fails.
+fn write_in_order(
+    answers: mpsc::Receiver<(usize, Vec<u8>)>,
+    mut output: impl Write,
+    stop: &AtomicBool,
+) -> io::Result<usize> {
+    let mut pending = BTreeMap::new();
+    let mut next = 0;
+    for (seq, text) in answers {
+        pending.insert(seq, text);
+        while let Some(text) = pending.remove(&next) {
+            let written = output.write_all(&text).and_then(|()| output.flush());
+            if let Err(e) = written {
+                stop.store(true, Ordering::Relaxed);
+                return Err(e);
             }
-            let result = request::render(pipeline, &req);
-            (req.id, result)
+            next += 1;
         }
-        Err((id, error)) => (id, Err(error)),
     }
+    Ok(next)
+}
+
+/// The JSON line answering one request.
+fn answer(pipeline: &Pipeline, job: Job, locale: Option<&str>) -> Vec<u8> {
+    let (id, result) = match job {
+        Job::TooLong(bytes) => (Value::Null, Err(request::too_large(bytes))),
+        Job::Line(line) => match request::parse(&line) {
+            Ok(mut req) => {
+                if req.locale.is_none() {
+                    req.locale = locale.map(str::to_string);
+                }
+                let result = request::render(pipeline, &req);
+                (req.id, result)
+            }
+            Err((id, error)) => (id, Err(error)),
+        },
+    };
+    let mut text = serde_json::to_vec(&request::response(&id, &result)).unwrap_or_default();
+    text.push(b'\n');
+    text
 }
 
 /// How a line read.
@@ -198,7 +267,7 @@ mod tests {
                      {\"id\": 3, \"template\": \"nope\", \"data\": {}}\n\
                      {\"id\": 4, \"template\": \"newsletter\", \"fixture\": \"default\"}";
         let mut out = Vec::new();
-        let answered = serve_lines(&pipeline, Some("tr"), input.as_bytes(), &mut out).unwrap();
+        let answered = serve_lines(&pipeline, Some("tr"), input.as_bytes(), &mut out, 2).unwrap();
         assert_eq!(answered, 4, "the blank line is no request");
         let answers: Vec<Value> = String::from_utf8(out)
             .unwrap()
