@@ -123,13 +123,24 @@ pub struct ListUnsubscribe {
 impl ListUnsubscribe {
     /// Checks that there is a mailto address and/or an https URL.
     pub fn validate(&self) -> Result<(), String> {
-        let mailto_ok = self.mailto.as_deref().is_none_or(|m| m.contains('@'));
+        // one token each: the values go into a header between < >
+        let clean = |v: &str| {
+            !v.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>,\"".contains(c))
+        };
+        let mailto_ok = self
+            .mailto
+            .as_deref()
+            .is_none_or(|m| m.contains('@') && clean(m));
         let url_ok = self
             .url
             .as_deref()
-            .is_none_or(|u| u.starts_with("https://"));
+            .is_none_or(|u| u.starts_with("https://") && clean(u));
         if !mailto_ok || !url_ok || (self.mailto.is_none() && self.url.is_none()) {
-            return Err("list-unsubscribe needs a mailto address and/or an https url".into());
+            return Err(
+                "list-unsubscribe needs a mailto address and/or an https url, each without spaces, quotes, commas or < >"
+                    .into(),
+            );
         }
         Ok(())
     }
@@ -241,6 +252,16 @@ mod tests {
                 .to_string()
                 .contains("40–78")
         );
+    }
+
+    #[test]
+    fn list_unsubscribe_values_cannot_smuggle_headers() {
+        let err = parse("list-unsubscribe: {url: \"https://x.example/u\\r\\nBcc: a@b.example\"}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("list-unsubscribe"), "{err}");
+        assert!(parse("list-unsubscribe: {mailto: \"a@b.example>, <https://evil\"}\n").is_err());
+        assert!(parse("list-unsubscribe: {url: \"https://x.example/u?l=1\"}\n").is_ok());
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub struct Mailbox(lettre::message::Mailbox);
 impl Mailbox {
     /// Parses `Name <address>` or a bare `address`.
     pub fn parse(text: &str) -> Result<Mailbox, String> {
+        if text.chars().any(char::is_control) {
+            return Err(control_hint(text));
+        }
         text.trim()
             .parse::<lettre::message::Mailbox>()
             .map(Mailbox)
@@ -39,6 +42,9 @@ impl Mailbox {
             .parse::<lettre::Address>()
             .map_err(|_| mailbox_hint(address))?;
         let name = name.trim();
+        if name.chars().any(char::is_control) {
+            return Err(control_hint(name));
+        }
         let name = (!name.is_empty()).then(|| name.to_string());
         Ok(Mailbox(lettre::message::Mailbox::new(name, address)))
     }
@@ -63,6 +69,10 @@ fn mailbox_hint(text: &str) -> String {
     format!(
         "{text:?} is not an email address: write `Name <name@example.com>` or just `name@example.com`"
     )
+}
+
+fn control_hint(text: &str) -> String {
+    format!("{text:?} has a line break or control character: a sender name is one line of text")
 }
 
 impl fmt::Display for Mailbox {
@@ -239,6 +249,21 @@ mod tests {
         assert_eq!(m.to_string(), "Şule Yıldız <sule@example.com>");
         assert_eq!(m.domain(), "example.com");
         assert!(Mailbox::parse("orders at fernwood").is_err());
+    }
+
+    #[test]
+    fn a_name_cannot_smuggle_a_header_into_the_message() {
+        let evil = "Shop\r\nBcc: victim@example.org";
+        let err = Mailbox::new(evil, "shop@example.com").unwrap_err();
+        assert!(err.contains("line break"), "{err}");
+        assert!(Mailbox::parse(&format!("{evil} <shop@example.com>")).is_err());
+        let err = crate::yaml::parse::<FrontMatter>(
+            "from: {name: \"Shop\\nBcc: v@example.org\", address: shop@example.com}\n",
+            std::path::Path::new("t.mjml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("t.mjml:1:"), "{err}");
     }
 
     #[test]

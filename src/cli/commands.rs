@@ -137,6 +137,9 @@ fn run_with_progress(
 }
 
 fn render(args: &RenderArgs) -> u8 {
+    if args.workers.is_some() {
+        return fail("--workers goes with --stream");
+    }
     let pipeline = match Pipeline::load(&args.project) {
         Ok(p) => p,
         Err(err) => return fail(err),
