@@ -1,6 +1,7 @@
-//! The release bundle: one folder per locale and template with an HTML, text and metadata file
-//! per fixture, and `manifest.json`. [`files`] lists the bundle as data (the preview server
-//! serves it from memory); [`Staging`] writes it to disk so a reader never sees half of it.
+//! The release bundle: one folder per locale and template with an HTML, text, message (`.eml`)
+//! and metadata file per fixture, and `manifest.json`. [`files`] lists the bundle as data (the
+//! preview server serves it from memory); [`Staging`] writes it to disk so a reader never sees
+//! half of it.
 
 mod carry;
 mod error;
@@ -13,6 +14,8 @@ use serde::Serialize;
 use crate::build::Report;
 use crate::config::Config;
 use crate::findings::Finding;
+use crate::headers::Headers;
+use crate::message::{self, Parts, Stamp};
 use crate::pipeline::{Email, EmailId};
 use crate::project::Category;
 
@@ -49,13 +52,18 @@ pub struct Entry {
     pub html: String,
     /// Text file, relative to the bundle.
     pub text: String,
+    /// The complete message (RFC 5322, text and HTML parts), relative to the bundle.
+    pub eml: String,
     /// HTML size in bytes.
     pub html_bytes: usize,
     /// Text size in bytes.
     pub text_bytes: usize,
     /// sha256 of the HTML, hex.
     pub sha256: String,
-    /// `List-Unsubscribe` headers for marketing email, when configured.
+    /// From, Reply-To and unsubscribe headers, keyed by header name.
+    pub headers: Headers,
+    /// `List-Unsubscribe` headers for marketing email, when configured (also in `headers`;
+    /// kept for readers of earlier manifests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list_unsubscribe: Option<ListUnsubscribeHeaders>,
     /// Findings of the checks.
@@ -78,26 +86,14 @@ pub fn path_of(id: &EmailId, ext: &str) -> String {
 }
 
 /// The manifest entry of a built email (`None` if it could not be built).
-pub fn entry(email: &Email, config: &Config) -> Option<Entry> {
+pub fn entry(email: &Email, _config: &Config) -> Option<Entry> {
     let summary = email.summary.as_ref()?;
-    let list_unsubscribe = match (email.category, &config.list_unsubscribe) {
-        (Category::Marketing, Some(lu)) => {
-            let mut parts = Vec::new();
-            if let Some(url) = &lu.url {
-                parts.push(format!("<{url}>"));
-            }
-            if let Some(mailto) = &lu.mailto {
-                let mailto = mailto.strip_prefix("mailto:").unwrap_or(mailto);
-                parts.push(format!("<mailto:{mailto}>"));
-            }
-            Some(ListUnsubscribeHeaders {
-                list_unsubscribe: parts.join(", "),
-                list_unsubscribe_post: lu
-                    .url
-                    .as_ref()
-                    .map(|_| "List-Unsubscribe=One-Click".to_string()),
-            })
-        }
+    let headers = &summary.headers;
+    let list_unsubscribe = match (email.category, &headers.list_unsubscribe) {
+        (Category::Marketing, Some(value)) => Some(ListUnsubscribeHeaders {
+            list_unsubscribe: value.clone(),
+            list_unsubscribe_post: headers.list_unsubscribe_post.clone(),
+        }),
         _ => None,
     };
     Some(Entry {
@@ -109,9 +105,11 @@ pub fn entry(email: &Email, config: &Config) -> Option<Entry> {
         preheader: summary.preheader.clone(),
         html: path_of(&email.id, "html"),
         text: path_of(&email.id, "txt"),
+        eml: path_of(&email.id, "eml"),
         html_bytes: summary.html_bytes,
         text_bytes: summary.text_bytes,
         sha256: summary.sha256.clone(),
+        headers: headers.clone(),
         list_unsubscribe,
         findings: email.findings.clone(),
     })
@@ -129,20 +127,40 @@ pub fn files(report: &Report, config: &Config) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// The HTML, text and metadata files of one email (none if it was not built or its content
-/// was already dropped).
+/// The HTML, text, message and metadata files of one email (none if it was not built or its
+/// content was already dropped).
 pub fn email_files(email: &Email, config: &Config) -> Vec<(String, Vec<u8>)> {
     let (Some(content), Some(entry)) = (&email.content, entry(email, config)) else {
         return Vec::new();
     };
-    vec![
+    let mut files = vec![
         (
             path_of(&email.id, "html"),
             content.html.clone().into_bytes(),
         ),
         (path_of(&email.id, "txt"), content.text.clone().into_bytes()),
-        (path_of(&email.id, "json"), to_json(&entry)),
-    ]
+    ];
+    if let Some(eml) = sample_message(email) {
+        files.push((path_of(&email.id, "eml"), eml));
+    }
+    files.push((path_of(&email.id, "json"), to_json(&entry)));
+    files
+}
+
+/// The bundle's message of an email: addressed to the fixture's example recipient, stamped
+/// from its content (Date from `SOURCE_DATE_EPOCH` when set), so builds are byte-identical.
+pub fn sample_message(email: &Email) -> Option<Vec<u8>> {
+    let (content, summary) = (email.content.as_ref()?, email.summary.as_ref()?);
+    let parts = Parts {
+        content,
+        headers: &summary.headers,
+        to: &summary.recipient,
+        locale: &email.id.locale,
+    };
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse().ok());
+    message::build(&parts, &Stamp::derived(&parts, epoch)).ok()
 }
 
 /// The manifest of every built email of the report.

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::brand::Colour;
 use crate::error::{ProjectError, SourcePos};
 use crate::findings::Severity;
+use crate::headers::Mailbox;
 
 /// The name of the settings file at the project root.
 pub const FILE_NAME: &str = "letterpress.yaml";
@@ -34,6 +35,44 @@ pub struct Config {
     pub allowed_colours: Vec<Colour>,
     /// `List-Unsubscribe` values for marketing emails (written to the manifest).
     pub list_unsubscribe: Option<ListUnsubscribe>,
+    /// Default `From` of every email (default: the brand's name and `company.sender-email`).
+    pub from: Option<Mailbox>,
+    /// Default `Reply-To` of every email (default: none, replies go to `from`).
+    pub reply_to: Option<Mailbox>,
+    /// Where `letterpress send` delivers test emails.
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// SMTP settings for test sends. The password never lives here (this file is committed): it
+/// comes from `LETTERPRESS_SMTP_PASSWORD` or a `LETTERPRESS_SMTP_URL` in the environment.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SmtpConfig {
+    /// `smtp://user@host:587` (STARTTLS), `smtps://user@host:465` (TLS), or
+    /// `smtp://host:1025?tls=none` for a local test server.
+    pub url: String,
+}
+
+impl SmtpConfig {
+    /// Checks the URL's form, and that it holds no password.
+    pub fn validate(&self) -> Result<(), String> {
+        let url = url::Url::parse(&self.url)
+            .map_err(|e| format!("smtp.url {:?} is not a URL ({e})", self.url))?;
+        if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
+            return Err(format!(
+                "smtp.url must look like smtp://user@host:587 or smtps://user@host:465, not {:?}",
+                self.url
+            ));
+        }
+        if url.password().is_some() {
+            return Err(
+                "smtp.url holds a password, and letterpress.yaml is usually committed: \
+                 remove it and set LETTERPRESS_SMTP_PASSWORD in the environment instead"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Plaintext settings.
@@ -81,6 +120,32 @@ pub struct ListUnsubscribe {
     pub url: Option<String>,
 }
 
+impl ListUnsubscribe {
+    /// Checks that there is a mailto address and/or an https URL.
+    pub fn validate(&self) -> Result<(), String> {
+        // one token each: the values go into a header between < >
+        let clean = |v: &str| {
+            !v.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>,\"".contains(c))
+        };
+        let mailto_ok = self
+            .mailto
+            .as_deref()
+            .is_none_or(|m| m.contains('@') && clean(m));
+        let url_ok = self
+            .url
+            .as_deref()
+            .is_none_or(|u| u.starts_with("https://") && clean(u));
+        if !mailto_ok || !url_ok || (self.mailto.is_none() && self.url.is_none()) {
+            return Err(
+                "list-unsubscribe needs a mailto address and/or an https url, each without spaces, quotes, commas or < >"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -92,6 +157,9 @@ impl Default for Config {
             rules: BTreeMap::new(),
             allowed_colours: Vec::new(),
             list_unsubscribe: None,
+            from: None,
+            reply_to: None,
+            smtp: None,
         }
     }
 }
@@ -148,13 +216,10 @@ impl Config {
             }
         }
         if let Some(lu) = &self.list_unsubscribe {
-            let mailto_ok = lu.mailto.as_deref().is_none_or(|m| m.contains('@'));
-            let url_ok = lu.url.as_deref().is_none_or(|u| u.starts_with("https://"));
-            if !mailto_ok || !url_ok || (lu.mailto.is_none() && lu.url.is_none()) {
-                return Err(invalid(
-                    "list-unsubscribe needs a mailto address and/or an https url".into(),
-                ));
-            }
+            lu.validate().map_err(invalid)?;
+        }
+        if let Some(smtp) = &self.smtp {
+            smtp.validate().map_err(invalid)?;
         }
         Ok(())
     }
@@ -190,6 +255,30 @@ mod tests {
                 .to_string()
                 .contains("40–78")
         );
+    }
+
+    #[test]
+    fn list_unsubscribe_values_cannot_smuggle_headers() {
+        let err = parse("list-unsubscribe: {url: \"https://x.example/u\\r\\nBcc: a@b.example\"}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("list-unsubscribe"), "{err}");
+        assert!(parse("list-unsubscribe: {mailto: \"a@b.example>, <https://evil\"}\n").is_err());
+        assert!(parse("list-unsubscribe: {url: \"https://x.example/u?l=1\"}\n").is_ok());
+    }
+
+    #[test]
+    fn a_password_in_smtp_url_is_refused() {
+        let err = parse("smtp: {url: \"smtp://me:hunter2@mail.example.com:587\"}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("LETTERPRESS_SMTP_PASSWORD"), "{err}");
+        assert!(
+            !err.contains("hunter2"),
+            "the password is never printed: {err}"
+        );
+        assert!(parse("smtp: {url: \"smtp://me@mail.example.com:587\"}\n").is_ok());
+        assert!(parse("smtp: {url: \"http://mail.example.com\"}\n").is_err());
     }
 
     #[test]

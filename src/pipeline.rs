@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::checks::{self, EmailInput};
 use crate::error::{ProjectError, SourcePos};
 use crate::findings::{self, Finding, Severity};
+use crate::headers::{self, Headers, Mailbox};
 use crate::mjml::{Compiler, Finish};
 use crate::project::{Category, EmailTemplate, Project, SourceFile};
 use crate::render::Engine;
@@ -62,10 +63,14 @@ pub struct Summary {
     pub text_bytes: usize,
     /// sha256 of the HTML, hex.
     pub sha256: String,
+    /// From, Reply-To and the unsubscribe headers.
+    pub headers: Headers,
+    /// The `To` of the sample message (from the fixture's customer, else an example address).
+    pub recipient: Mailbox,
 }
 
 impl Summary {
-    fn of(content: &Content) -> Summary {
+    fn of(content: &Content, headers: Headers, recipient: Mailbox) -> Summary {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(content.html.as_bytes());
         Summary {
@@ -74,6 +79,8 @@ impl Summary {
             html_bytes: content.html.len(),
             text_bytes: content.text.len(),
             sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            headers,
+            recipient,
         }
     }
 }
@@ -265,7 +272,7 @@ impl Pipeline {
         let result = catch_unwind(AssertUnwindSafe(|| self.run_steps(template, locale, &data)));
         IN_EMAIL.with(|f| f.set(false));
         let (content, mut findings) = match result {
-            Ok(Ok((content, findings))) => (Some(content), findings),
+            Ok(Ok((content, findings, headers))) => (Some((content, headers)), findings),
             Ok(Err(finding)) => (None, vec![finding]),
             Err(payload) => (
                 None,
@@ -277,8 +284,10 @@ impl Pipeline {
             id,
             category: template.category(),
             template_file: template.body.file.clone(),
-            summary: content.as_ref().map(Summary::of),
-            content,
+            summary: content.as_ref().map(|(content, headers)| {
+                Summary::of(content, headers.clone(), headers::example_recipient(&data))
+            }),
+            content: content.map(|(content, _)| content),
             findings,
         }
     }
@@ -289,7 +298,7 @@ impl Pipeline {
         template: &EmailTemplate,
         locale: &str,
         data: &Map<String, Value>,
-    ) -> Result<(Content, Vec<Finding>), Finding> {
+    ) -> Result<(Content, Vec<Finding>, Headers), Finding> {
         let file = &template.body.file;
         let rendered = crate::deadline::render(&self.engine, template, locale, data)?;
         crate::depth::check(
@@ -329,6 +338,7 @@ impl Pipeline {
             }
         };
         let front = template.front.as_ref().map_err(Clone::clone)?;
+        let headers = headers::resolve(front, &self.project.config, &self.project.brand);
         let sources: Vec<&SourceFile> = std::iter::once(&template.body)
             .chain(&self.project.shared)
             .collect();
@@ -347,6 +357,7 @@ impl Pipeline {
             sources: &sources,
             subject_line: template.subject_line,
             preheader_line: template.preheader_line,
+            headers: &headers,
         });
         let content = Content {
             subject,
@@ -354,7 +365,7 @@ impl Pipeline {
             html,
             text,
         };
-        Ok((content, findings))
+        Ok((content, findings, headers))
     }
 }
 

@@ -71,6 +71,14 @@ pub struct FrontMatter {
     pub rules: BTreeMap<String, Severity>,
     /// Free values exposed to the template as `email.data`.
     pub data: Map<String, Value>,
+    /// `From` of this template's emails (default: letterpress.yaml's, else the brand's).
+    pub from: Option<crate::headers::Mailbox>,
+    /// `Reply-To` of this template's emails (default: letterpress.yaml's `reply-to`).
+    #[serde(rename = "reply-to")]
+    pub reply_to: Option<crate::headers::Mailbox>,
+    /// Unsubscribe headers of this (marketing) template (default: letterpress.yaml's).
+    #[serde(rename = "list-unsubscribe")]
+    pub list_unsubscribe: Option<crate::config::ListUnsubscribe>,
 }
 
 /// One email template.
@@ -299,6 +307,13 @@ fn front_matter_finding(err: ProjectError, file: &Path) -> Finding {
 }
 
 fn validate_rule_ids(front: FrontMatter, file: &Path) -> Result<FrontMatter, Finding> {
+    if let Some(Err(message)) = front.list_unsubscribe.as_ref().map(|lu| lu.validate()) {
+        return Err(Finding::error(
+            "build.front-matter",
+            format!("front matter: {message}"),
+            Some(SourcePos::file(file)),
+        ));
+    }
     match front.rules.keys().find(|id| !crate::checks::is_rule(id)) {
         Some(id) => Err(Finding::error(
             "build.front-matter",

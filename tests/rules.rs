@@ -269,6 +269,18 @@ fn marketing_without_unsubscribe_is_an_error() {
         "subject: \"New in this autumn\"\npreheader: \"Wool throws and oak shelves\"\ncategory: marketing",
         CLEAN_BODY,
     );
+    // no visible link (error) and, with no list-unsubscribe configured, no one-click headers
+    assert_eq!(
+        project.rules(&[]),
+        (
+            1,
+            ids(&["marketing.list-unsubscribe-header", "marketing.unsubscribe"])
+        )
+    );
+    let project = project.file(
+        "letterpress.yaml",
+        "list-unsubscribe: {url: \"https://shop.example/unsubscribe/one-click\"}\n",
+    );
     assert_eq!(project.rules(&[]), (1, ids(&["marketing.unsubscribe"])));
 }
 

@@ -181,6 +181,13 @@ mod tests {
                     preheader: "p".into(),
                     html: format!("{locale}/{template}/{fixture}.html"),
                     text: format!("{locale}/{template}/{fixture}.txt"),
+                    eml: format!("{locale}/{template}/{fixture}.eml"),
+                    headers: crate::headers::Headers {
+                        from: crate::headers::Mailbox::parse("shop@example.com").unwrap(),
+                        reply_to: None,
+                        list_unsubscribe: None,
+                        list_unsubscribe_post: None,
+                    },
                     html_bytes: 1,
                     text_bytes: 1,
                     sha256: String::new(),

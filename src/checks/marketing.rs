@@ -1,5 +1,5 @@
-//! Marketing rules: a marketing email needs a visible unsubscribe link (Gmail and Yahoo
-//! require it of bulk senders; the `List-Unsubscribe` headers go in the manifest).
+//! Marketing rules: a marketing email needs a visible unsubscribe link and one-click
+//! `List-Unsubscribe` headers (Gmail and Yahoo require both of bulk senders).
 
 use scraper::ElementRef;
 
@@ -42,6 +42,27 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
             ctx.input.at_template(),
         ));
     }
+    check_headers(ctx, hits);
+}
+
+/// One-click unsubscribe (RFC 8058) needs `List-Unsubscribe` with an https URL and
+/// `List-Unsubscribe-Post`.
+fn check_headers(ctx: &Ctx, hits: &mut Vec<Hit>) {
+    let headers = ctx.input.headers;
+    let message = match (&headers.list_unsubscribe, &headers.list_unsubscribe_post) {
+        (Some(_), Some(_)) => return,
+        (None, _) => {
+            "marketing email without List-Unsubscribe headers: set `list-unsubscribe: {url: https://…, mailto: …}` in letterpress.yaml (or this template's front matter) so inboxes show one-click unsubscribe"
+        }
+        (Some(_), None) => {
+            "List-Unsubscribe has no https URL, so there is no one-click unsubscribe (RFC 8058) that Gmail and Yahoo require: add `url: https://…` to `list-unsubscribe`"
+        }
+    };
+    hits.push(Hit::new(
+        "marketing.list-unsubscribe-header",
+        message,
+        ctx.input.at_template(),
+    ));
 }
 
 /// Whether the element or an ancestor is hidden with `display:none`.
@@ -63,7 +84,7 @@ mod tests {
     fn marketing(body: &str) -> Vec<String> {
         let mut email = TestEmail::with_body(body);
         email.category = Category::Marketing;
-        email.rules("marketing.")
+        email.rules("marketing.unsubscribe")
     }
 
     #[test]
@@ -83,6 +104,37 @@ mod tests {
             ),
             ["marketing.unsubscribe"]
         );
+    }
+
+    fn marketing_headers(list_unsubscribe: Option<(&str, &str)>) -> Vec<String> {
+        let mut email =
+            TestEmail::with_body("<a href=\"https://x.example/unsubscribe\">Unsubscribe</a>");
+        email.category = Category::Marketing;
+        email.config.list_unsubscribe =
+            list_unsubscribe.map(|(mailto, url)| crate::config::ListUnsubscribe {
+                mailto: (!mailto.is_empty()).then(|| mailto.to_string()),
+                url: (!url.is_empty()).then(|| url.to_string()),
+            });
+        email
+            .findings()
+            .into_iter()
+            .filter(|f| f.rule.starts_with("marketing."))
+            .map(|f| format!("{} {}", f.rule, f.severity))
+            .collect()
+    }
+
+    #[test]
+    fn marketing_needs_one_click_unsubscribe_headers() {
+        assert_eq!(
+            marketing_headers(None),
+            ["marketing.list-unsubscribe-header warning"]
+        );
+        assert_eq!(
+            marketing_headers(Some(("stop@x.example", ""))),
+            ["marketing.list-unsubscribe-header warning"],
+            "mailto alone is not one-click"
+        );
+        assert!(marketing_headers(Some(("", "https://x.example/one-click"))).is_empty());
     }
 
     #[test]

@@ -172,6 +172,11 @@ pub const RULES: &[Rule] = &[
         summary: "A marketing email without a visible unsubscribe link.",
     },
     Rule {
+        id: "marketing.list-unsubscribe-header",
+        default: Severity::Warning,
+        summary: "A marketing email without one-click List-Unsubscribe headers (RFC 8058): Gmail and Yahoo require them of bulk senders.",
+    },
+    Rule {
         id: "plaintext.missing",
         default: Severity::Error,
         summary: "The plaintext part is missing or empty.",
@@ -258,6 +263,8 @@ pub struct EmailInput<'a> {
     pub subject_line: u32,
     /// 1-based line of `preheader:` in the template file (0 when unknown).
     pub preheader_line: u32,
+    /// The email's headers (From, Reply-To, List-Unsubscribe).
+    pub headers: &'a crate::headers::Headers,
 }
 
 impl EmailInput<'_> {

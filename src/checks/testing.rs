@@ -63,6 +63,11 @@ impl TestEmail {
     pub(crate) fn findings(&self) -> Vec<Finding> {
         let overrides = BTreeMap::new();
         let sources = [&self.template];
+        let front = crate::project::FrontMatter {
+            category: self.category,
+            ..Default::default()
+        };
+        let headers = crate::headers::resolve(&front, &self.config, &self.brand);
         run(&EmailInput {
             html: &self.html,
             text: &self.text,
@@ -78,6 +83,7 @@ impl TestEmail {
             sources: &sources,
             subject_line: 2,
             preheader_line: 3,
+            headers: &headers,
         })
     }
 }

@@ -21,8 +21,13 @@ pub enum Command {
     Build(BuildArgs),
     /// Build and check every email without writing anything.
     Check(BuildArgs),
-    /// Render one template with given data and print JSON {subject, preheader, html, text, findings}.
+    /// Render one template with given data and print JSON {subject, preheader, html, text,
+    /// headers, findings}; with --stream, answer one JSON request per line of stdin.
     Render(RenderArgs),
+    /// Serve the renderer over HTTP (POST /render, GET /health) for a sending service.
+    Serve(ServeArgs),
+    /// Send one email as a test (the bundle's .eml message) to an address over SMTP.
+    Send(SendArgs),
     /// Serve a live preview of every email on localhost and rebuild it on each save (in memory:
     /// out/ is not touched).
     Watch(WatchArgs),
@@ -75,11 +80,19 @@ pub enum Format {
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// Template name (file stem under templates/).
-    pub template: String,
+    #[arg(required_unless_present = "stream", conflicts_with = "stream")]
+    pub template: Option<String>,
+    /// Read one JSON request per line on stdin ({"id", "template", "locale", "data"}) and
+    /// write one JSON response per line on stdout, loading the project once.
+    #[arg(long, conflicts_with = "data")]
+    pub stream: bool,
+    /// With --stream: requests rendered at once (default: one per core); answers stay in order.
+    #[arg(long, value_name = "N", requires = "stream")]
+    pub workers: Option<usize>,
     /// The project folder.
     #[arg(long, default_value = ".")]
     pub project: PathBuf,
-    /// Locale (default: the project's default locale).
+    /// Locale (default: the project's default locale; with --stream, of requests without one).
     #[arg(long)]
     pub locale: Option<String>,
     /// Data as a YAML or JSON file, or `-` for standard input (default: the template's first fixture).
@@ -103,4 +116,45 @@ pub struct WatchArgs {
     /// Open the index in the default browser.
     #[arg(long)]
     pub open: bool,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Port to listen on (0 picks a free one; the URL is printed).
+    #[arg(long, default_value_t = 3100)]
+    pub port: u16,
+    /// Address to listen on. The default serves this machine only.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Requests rendered at once (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+}
+
+/// Options of `send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Template name (file stem under templates/).
+    pub template: String,
+    /// The address to send to.
+    #[arg(long, value_name = "ADDRESS")]
+    pub to: String,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Locale (default: the project's default locale).
+    #[arg(long)]
+    pub locale: Option<String>,
+    /// Fixture (default: the template's first).
+    #[arg(long)]
+    pub fixture: Option<String>,
+    /// SMTP server URL: smtp://user@host:587 (STARTTLS), smtps://user@host:465 (TLS),
+    /// smtp://host:1025?tls=none (a local test server). Default: LETTERPRESS_SMTP_URL, then
+    /// `smtp.url` in letterpress.yaml. The password: in the URL or LETTERPRESS_SMTP_PASSWORD.
+    #[arg(long, value_name = "URL")]
+    pub smtp: Option<String>,
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use anstream::eprintln;
 use letterpress::build::{self, Report};
 use letterpress::pipeline::{Pipeline, Selection};
-use letterpress::{bundle, checks, starter};
+use letterpress::{bundle, checks, request, starter};
 
 use super::args::{BuildArgs, Cli, Command, Format, RenderArgs};
 use super::output;
@@ -18,7 +18,10 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Build(args) => build_or_check(&args, true),
         Command::Check(args) => build_or_check(&args, false),
+        Command::Render(args) if args.stream => super::stream::run(&args),
         Command::Render(args) => render(&args),
+        Command::Serve(args) => super::serve::run(&args),
+        Command::Send(args) => super::send::run(&args),
         Command::Watch(args) => super::preview::run(&args),
         Command::Init { dir } => init(&dir),
         Command::Rules => {
@@ -159,43 +162,51 @@ fn run_with_progress(
 }
 
 fn render(args: &RenderArgs) -> u8 {
+    if args.workers.is_some() {
+        return fail("--workers goes with --stream");
+    }
     let pipeline = match Pipeline::load(&args.project) {
         Ok(p) => p,
         Err(err) => return fail(err),
     };
-    let project = &pipeline.project;
-    let Some(template) = project.template(&args.template) else {
-        let known: Vec<_> = project.templates.iter().map(|t| t.name.as_str()).collect();
-        return fail(format!(
-            "no template named `{}`; templates: {}",
-            args.template,
-            known.join(", ")
-        ));
+    let template = args.template.clone().unwrap_or_default();
+    let mut request = request::Request {
+        template: template.clone(),
+        locale: args.locale.clone(),
+        ..request::Request::default()
     };
-    let locale = args
-        .locale
-        .clone()
-        .unwrap_or_else(|| project.locales.default.clone());
-    if !project.locales.strings.contains_key(&locale) {
-        return fail(format!(
-            "no locale `{locale}`; locales: {}",
-            project.locales.codes().collect::<Vec<_>>().join(", ")
-        ));
-    }
-    let (fixture, data) = match &args.data {
+    match &args.data {
         Some(path) => match read_data(path) {
-            Ok(data) => ("data".to_string(), data),
+            Ok(data) => request.data = Some(serde_json::Value::Object(data)),
             Err(err) => return fail(err),
         },
-        None => match project.fixtures_of(&template.name).first() {
-            Some(f) => match &f.data {
-                Ok(data) => (f.name.clone(), data.clone()),
-                Err(finding) => return fail(finding),
-            },
-            None => ("default".to_string(), serde_json::Map::new()),
-        },
+        // the template's first fixture (an unknown template is reported by `prepare`)
+        None => {
+            request.fixture = Some(
+                pipeline
+                    .project
+                    .fixtures_of(&template)
+                    .first()
+                    .map_or_else(|| "default".to_string(), |f| f.name.clone()),
+            )
+        }
+    }
+    let prepared = match request::prepare(&pipeline, &request) {
+        Ok(prepared) => prepared,
+        Err(err) if err.code == request::ErrorCode::InvalidData => {
+            let _ = fail(&err);
+            return EXIT_FINDINGS;
+        }
+        Err(err) => return fail(err),
     };
-    let email = build::on_email_thread(|| pipeline.build_with(template, &locale, &fixture, &data));
+    let email = build::on_email_thread(|| {
+        pipeline.build_with(
+            prepared.template,
+            &prepared.locale,
+            &prepared.fixture,
+            &prepared.data,
+        )
+    });
     println!("{}", output::render_json(&email));
     if email.has_errors() {
         EXIT_FINDINGS

@@ -4,6 +4,10 @@ mod args;
 mod commands;
 mod output;
 mod preview;
+mod send;
+mod serve;
+mod smtp;
+mod stream;
 
 use clap::Parser;
 

@@ -321,17 +321,8 @@ fn xml(text: &str) -> String {
 
 /// The JSON printed by `render`.
 pub fn render_json(email: &Email) -> String {
-    let content = email.content.as_ref();
-    let value = json!({
-        "template": email.id.template,
-        "locale": email.id.locale,
-        "subject": content.map(|c| c.subject.clone()),
-        "preheader": content.map(|c| c.preheader.clone()),
-        "html": content.map(|c| c.html.clone()),
-        "text": content.map(|c| c.text.clone()),
-        "findings": email.findings,
-    });
-    serde_json::to_string_pretty(&value).unwrap_or_default()
+    let fields = letterpress::request::email_fields(email);
+    serde_json::to_string_pretty(&fields).unwrap_or_default()
 }
 
 /// The table printed by `letterpress rules`.

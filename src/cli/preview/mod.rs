@@ -8,8 +8,9 @@
 mod changes;
 mod pages;
 mod router;
-mod server;
+pub(super) mod server;
 mod site;
+mod test_send;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;

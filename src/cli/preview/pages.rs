@@ -214,6 +214,7 @@ pub fn email(site: &Site, id: &EmailId) -> Option<String> {
     out.push_str(&switcher("fixture", &id.fixture, &fixtures));
     out.push_str("</header>");
     out.push_str(&inbox(site, slot));
+    out.push_str(&super::test_send::form(site, id));
     out.push_str(
         "<nav class=\"tabs\"><button data-tab=\"preview\">Preview</button>\
          <button data-tab=\"html\">HTML source</button><button data-tab=\"text\">Plaintext</button>\

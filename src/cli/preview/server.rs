@@ -87,11 +87,81 @@ pub fn bind(host: IpAddr, port: u16) -> Result<std::net::TcpListener, String> {
         }
         _ => format!("cannot listen on {addr}: {e}"),
     })?;
+    // answers go out whole instead of their last packet waiting on the client's delayed ACK;
+    // Linux hands the option on to every accepted connection
+    let _ = socket2::SockRef::from(&listener).set_tcp_nodelay(true);
     // tiny_http takes a listener of its own; trying once here reports a problem at start.
     listener
         .try_clone()
         .map(|_| listener)
         .map_err(|e| format!("cannot serve on {addr}: {e}"))
+}
+
+/// Serves requests on `listener` with `workers` threads (each with the large stack emails are
+/// built with) calling `handle`, until the process ends; restarts tiny_http's acceptor (after a
+/// growing pause) whenever it dies, e.g. when the process runs out of file descriptors.
+pub fn accept_forever(
+    listener: &std::net::TcpListener,
+    workers: usize,
+    handle: &(dyn Fn(tiny_http::Request) + Sync),
+) {
+    let mut pause = FIRST_PAUSE;
+    loop {
+        let server = listener
+            .try_clone()
+            .map_err(|e| e.to_string())
+            .and_then(|l| tiny_http::Server::from_listener(l, None).map_err(|e| e.to_string()));
+        let failure = match server {
+            Ok(server) => {
+                let stop = AtomicBool::new(false);
+                let served = AtomicBool::new(false);
+                let failure = Mutex::new(String::new());
+                std::thread::scope(|scope| {
+                    for _ in 0..workers.max(1) {
+                        let (server, stop, served, failure) = (&server, &stop, &served, &failure);
+                        let _ = std::thread::Builder::new()
+                            .stack_size(letterpress::build::STACK_SIZE)
+                            .spawn_scoped(scope, move || {
+                                while !stop.load(Ordering::SeqCst) {
+                                    match server.recv_timeout(CHECK_EVERY) {
+                                        Ok(Some(request)) => {
+                                            served.store(true, Ordering::SeqCst);
+                                            handle(request);
+                                        }
+                                        Ok(None) if ACCEPTOR_LOST.swap(false, Ordering::SeqCst) => {
+                                            *failure
+                                                .lock()
+                                                .unwrap_or_else(PoisonError::into_inner) =
+                                                "out of file descriptors?".into();
+                                            stop.store(true, Ordering::SeqCst);
+                                        }
+                                        Ok(None) => {}
+                                        Err(e) => {
+                                            *failure
+                                                .lock()
+                                                .unwrap_or_else(PoisonError::into_inner) =
+                                                e.to_string();
+                                            stop.store(true, Ordering::SeqCst);
+                                        }
+                                    }
+                                }
+                            });
+                    }
+                });
+                if served.load(Ordering::SeqCst) {
+                    pause = FIRST_PAUSE;
+                }
+                failure.into_inner().unwrap_or_else(PoisonError::into_inner)
+            }
+            Err(e) => e,
+        };
+        eprintln!(
+            "server: stopped accepting connections ({failure}); accepting again in {} ms",
+            pause.as_millis()
+        );
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(MAX_PAUSE);
+    }
 }
 
 /// Serves requests on `listener` until the process ends, restarting the acceptor (after a
@@ -156,6 +226,10 @@ fn handle(request: tiny_http::Request, site: &Shared, hub: &Hub, loopback: bool)
     }
     if request.url().split('?').next() == Some(router::EVENTS) {
         events(request, site, hub);
+        return;
+    }
+    if super::test_send::is_send(&request) {
+        super::test_send::handle(request, site);
         return;
     }
     let reply = router::route(request.method().as_str(), request.url(), &read(site));

@@ -38,6 +38,8 @@ pub struct Site {
     pub sender_email: String,
     /// The clip budget in bytes (`budgets.gmail-clip`).
     pub clip: usize,
+    /// `smtp.url` of letterpress.yaml, for the test send.
+    pub smtp_url: Option<String>,
     /// Every email, sorted by template, locale, fixture.
     pub emails: BTreeMap<EmailId, Slot>,
     /// Why the project could not be loaded, if it could not.
@@ -59,6 +61,7 @@ impl Site {
         self.sender_name = brand.name.clone();
         self.sender_email = brand.company.sender_email.clone().unwrap_or_default();
         self.clip = pipeline.project.config.budgets.gmail_clip;
+        self.smtp_url = pipeline.project.config.smtp.as_ref().map(|s| s.url.clone());
         let current: std::collections::HashSet<&EmailId> = ids.iter().collect();
         self.emails.retain(|id, _| current.contains(id));
         for email in built {
