@@ -51,6 +51,10 @@ pub struct Entry {
     pub text_bytes: usize,
     /// sha256 of the HTML, hex.
     pub sha256: String,
+    /// Local images and files the email references, relative to the bundle
+    /// (`assets/logo.png`), published at `assets.base-url`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<String>,
     /// `List-Unsubscribe` headers for marketing email, when configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list_unsubscribe: Option<ListUnsubscribeHeaders>,
@@ -108,6 +112,11 @@ pub fn entry(email: &Email, config: &Config) -> Option<Entry> {
         html_bytes: summary.html_bytes,
         text_bytes: summary.text_bytes,
         sha256: summary.sha256.clone(),
+        assets: summary
+            .assets
+            .iter()
+            .map(|a| format!("{}/{a}", crate::assets::DIR))
+            .collect(),
         list_unsubscribe,
         findings: email.findings.clone(),
     })
@@ -159,6 +168,32 @@ fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
     bytes.push(b'\n');
     bytes
+}
+
+/// The `assets/` files the built emails of `report` reference, as bundle files
+/// (`assets/<path>`), read from the project's folder: only what emails use is published.
+pub fn asset_files(
+    report: &Report,
+    assets: &crate::assets::Assets,
+) -> Result<Vec<(String, Vec<u8>)>, WriteError> {
+    let used: std::collections::BTreeSet<&str> = report
+        .emails
+        .iter()
+        .filter_map(|e| e.summary.as_ref())
+        .flat_map(|s| s.assets.iter().map(String::as_str))
+        .collect();
+    used.into_iter()
+        .map(|path| {
+            let rel = format!("{}/{path}", crate::assets::DIR);
+            assets
+                .read(path)
+                .map(|bytes| (rel.clone(), bytes))
+                .map_err(|source| WriteError::Io {
+                    path: PathBuf::from(rel),
+                    source,
+                })
+        })
+        .collect()
 }
 
 /// Why the bundle could not be written.

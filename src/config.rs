@@ -34,6 +34,8 @@ pub struct Config {
     pub allowed_colours: Vec<Colour>,
     /// `List-Unsubscribe` values for marketing emails (written to the manifest).
     pub list_unsubscribe: Option<ListUnsubscribe>,
+    /// Local assets: where `out/assets/` is published.
+    pub assets: crate::assets::AssetsConfig,
 }
 
 /// Plaintext settings.
@@ -92,6 +94,7 @@ impl Default for Config {
             rules: BTreeMap::new(),
             allowed_colours: Vec::new(),
             list_unsubscribe: None,
+            assets: crate::assets::AssetsConfig::default(),
         }
     }
 }

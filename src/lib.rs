@@ -14,11 +14,13 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod assets;
 pub mod brand;
 pub mod build;
 pub mod bundle;
 pub mod checks;
 pub mod config;
+pub mod dark;
 pub mod error;
 pub mod findings;
 pub mod html;

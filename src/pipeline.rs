@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use crate::assets::Assets;
 use crate::checks::{self, EmailInput};
 use crate::error::{ProjectError, SourcePos};
 use crate::findings::{self, Finding, Severity};
 use crate::mjml::{Compiler, Finish};
 use crate::project::{Category, EmailTemplate, Project, SourceFile};
 use crate::render::Engine;
-use crate::{locale, plaintext};
+use crate::{dark, locale, plaintext};
 
 /// Which email: template × locale × fixture.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -44,6 +45,8 @@ pub struct Content {
     pub html: String,
     /// Plaintext part.
     pub text: String,
+    /// Files of `assets/` the HTML references (paths under `assets/`), sorted.
+    pub assets: Vec<String>,
 }
 
 /// What the manifest needs of a built email; kept when the content itself is dropped (a build
@@ -60,6 +63,8 @@ pub struct Summary {
     pub text_bytes: usize,
     /// sha256 of the HTML, hex.
     pub sha256: String,
+    /// Files of `assets/` the email references.
+    pub assets: Vec<String>,
 }
 
 impl Summary {
@@ -72,6 +77,7 @@ impl Summary {
             html_bytes: content.html.len(),
             text_bytes: content.text.len(),
             sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            assets: content.assets.clone(),
         }
     }
 }
@@ -124,6 +130,8 @@ pub struct Pipeline {
     pub project: Project,
     engine: Engine,
     compiler: Compiler,
+    dark: Option<dark::Scheme>,
+    assets: Assets,
 }
 
 thread_local! {
@@ -151,11 +159,20 @@ impl Pipeline {
                 message,
             }
         })?;
+        let dark = dark::Scheme::of(&project.brand);
+        let assets = Assets::load(&project.root)?;
         Ok(Pipeline {
             project,
             engine,
             compiler,
+            dark,
+            assets,
         })
+    }
+
+    /// The project's `assets/` folder.
+    pub fn assets(&self) -> &Assets {
+        &self.assets
     }
 
     /// Every email the selection covers, sorted by template, locale, fixture. Unknown names
@@ -286,7 +303,11 @@ impl Pipeline {
         // preheader (a file brought over from plain MJML).
         let subject = non_empty(rendered.subject, compiled.title);
         let preheader = non_empty(rendered.preheader, compiled.preview);
-        let html = compiled.html;
+        let html = self.add_dark_scheme(compiled.html, file)?;
+        let local = self
+            .assets
+            .rewrite(&html, self.project.config.assets.base().as_deref());
+        let html = local.html;
         let text = match &rendered.text {
             Some(text) => plaintext::tidy(text),
             None => {
@@ -318,14 +339,31 @@ impl Pipeline {
             sources: &sources,
             subject_line: template.subject_line,
             preheader_line: template.preheader_line,
+            assets: &local.problems,
         });
         let content = Content {
             subject,
             preheader,
             html,
             text,
+            assets: local.used,
         };
         Ok((content, findings))
+    }
+
+    /// The dark-scheme step: role classes, meta tags and dark rules (nothing without a
+    /// dark palette or `color-scheme: light-only`).
+    fn add_dark_scheme(&self, html: String, file: &Path) -> Result<String, Finding> {
+        let Some(scheme) = &self.dark else {
+            return Ok(html);
+        };
+        scheme.apply(&html).map_err(|e| {
+            Finding::error(
+                "build.internal",
+                format!("the dark scheme could not be added to the HTML: {e}"),
+                Some(SourcePos::file(file)),
+            )
+        })
     }
 }
 

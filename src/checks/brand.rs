@@ -10,6 +10,7 @@ use scraper::ElementRef;
 use super::css::{Decl, Sheet, colour_value};
 use super::{Ctx, Hit, sel};
 use crate::brand::Brand;
+use crate::dark::{Paint, Scheme};
 
 /// Families every client has (or a generic family), good as a fallback.
 const WEB_SAFE: [&str; 16] = [
@@ -77,6 +78,12 @@ fn allowed(ctx: &Ctx, rgb: [u8; 3]) -> bool {
     hex == "#ffffff"
         || hex == "#000000"
         || input.brand.palette.values().any(|c| c.as_str() == hex)
+        || input
+            .brand
+            .dark
+            .iter()
+            .flat_map(|dark| dark.values())
+            .any(|c| c.as_str() == hex)
         || input
             .config
             .allowed_colours
@@ -251,7 +258,11 @@ fn look(element: ElementRef, styles: &Styles) -> Look {
     look
 }
 
+/// Readable text in both schemes: the colours as written, and (when the brand has a dark
+/// palette) as the dark scheme repaints them, where text without a colour of its own gets the
+/// dark `text` and `background` roles.
 fn contrast(ctx: &Ctx, styles: &Styles, hits: &mut Vec<Hit>) {
+    let dark = Scheme::of(ctx.input.brand).filter(Scheme::has_dark);
     let mut seen = BTreeSet::new();
     for node in ctx.doc.root_element().descendants() {
         let Some(text) = node.value().as_text() else {
@@ -267,37 +278,73 @@ fn contrast(ctx: &Ctx, styles: &Styles, hits: &mut Vec<Hit>) {
         if look.hidden {
             continue;
         }
-        let fg = look.fg.unwrap_or([0, 0, 0]);
-        let bg = look.bg.unwrap_or([255, 255, 255]);
         let size = look.size.unwrap_or(16.0);
         let large = size >= 24.0 || (look.bold && size >= 18.66);
-        let needed = if large { 3.0 } else { 4.5 };
-        let ratio = ratio(fg, bg);
-        if ratio < needed && seen.insert((fg, bg, large)) {
-            let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
-            let snippet: String = text.trim().chars().take(30).collect();
-            // Quoted text goes into CI logs: long digit runs (card or account numbers in
-            // sample data) are masked there, as the safety rules do.
-            let shown: String = if snippet.chars().filter(char::is_ascii_digit).count() >= 8 {
-                snippet
-                    .chars()
-                    .map(|c| if c.is_ascii_digit() { '•' } else { c })
-                    .collect()
-            } else {
-                snippet.clone()
+        let fg = look.fg.unwrap_or([0, 0, 0]);
+        let bg = look.bg.unwrap_or([255, 255, 255]);
+        let mut pairs = vec![(fg, bg, false)];
+        if let Some(dark) = &dark {
+            let repaint = |c: Option<[u8; 3]>, paint, default| {
+                c.map_or(default, |c| dark.dark_of(paint, c).unwrap_or(c))
             };
-            hits.push(Hit::new(
-                "brand.contrast",
-                format!(
-                    "text `{shown}` is {} on {}: contrast {ratio:.2}:1, below {needed}:1 (WCAG AA{}); darken the text or lighten the background",
-                    hex(fg),
-                    hex(bg),
-                    if large { ", large text" } else { "" }
-                ),
-                ctx.input.locate(&snippet),
+            pairs.push((
+                repaint(look.fg, Paint::Text, dark.default_text()),
+                repaint(look.bg, Paint::Background, dark.default_background()),
+                true,
             ));
         }
+        for (fg, bg, in_dark) in pairs {
+            if seen.insert((fg, bg, large, in_dark)) {
+                check_pair(ctx, text, [fg, bg], large, in_dark, hits);
+            }
+        }
     }
+}
+
+/// One text colour on one background, reported when below WCAG AA.
+fn check_pair(
+    ctx: &Ctx,
+    text: &str,
+    [fg, bg]: [[u8; 3]; 2],
+    large: bool,
+    in_dark: bool,
+    hits: &mut Vec<Hit>,
+) {
+    let needed = if large { 3.0 } else { 4.5 };
+    let ratio = ratio(fg, bg);
+    if ratio >= needed {
+        return;
+    }
+    let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
+    let snippet: String = text.trim().chars().take(30).collect();
+    // Quoted text goes into CI logs: long digit runs (card or account numbers in sample data)
+    // are masked there, as the safety rules do.
+    let shown: String = if snippet.chars().filter(char::is_ascii_digit).count() >= 8 {
+        snippet
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '•' } else { c })
+            .collect()
+    } else {
+        snippet.clone()
+    };
+    let (scheme, fix) = if in_dark {
+        (
+            "in the dark scheme, ",
+            "change the dark colours (dark: in brand/brand.yaml) or the colours the template sets",
+        )
+    } else {
+        ("", "darken the text or lighten the background")
+    };
+    hits.push(Hit::new(
+        "brand.contrast",
+        format!(
+            "{scheme}text `{shown}` is {} on {}: contrast {ratio:.2}:1, below {needed}:1 (WCAG AA{}); {fix}",
+            hex(fg),
+            hex(bg),
+            if large { ", large text" } else { "" }
+        ),
+        ctx.input.locate(&snippet),
+    ));
 }
 
 /// WCAG 2 contrast ratio of two sRGB colours.
@@ -356,6 +403,39 @@ mod tests {
             "{}",
             finding.message
         );
+    }
+
+    #[test]
+    fn contrast_is_checked_in_the_dark_scheme_too() {
+        let dark = "dark:\n  primary: \"#8ab4f8\"\n  on-primary: \"#0b1b33\"\n  text: \"#e8eaed\"\n  muted: \"#3c4043\"\n  background: \"#202124\"\n  surface: \"#2d2e31\"\n  border: \"#5f6368\"\n  link: \"#8ab4f8\"\n";
+        let body = "<div style=\"background-color:#ffffff\"><p style=\"color:#222222\">Hello</p><p style=\"color:#555555\">Small print</p></div>";
+        let mut email = TestEmail::with_body(body);
+        assert!(email.rules("brand.").is_empty(), "light scheme reads well");
+        email.brand = crate::brand::Brand::parse(
+            &format!("{}{dark}", crate::brand::tests_sample()),
+            std::path::Path::new("brand/brand.yaml"),
+        )
+        .unwrap();
+        let findings = email.findings();
+        let contrast: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == "brand.contrast")
+            .collect();
+        // muted #555555 becomes #3c4043 on the dark surface #2d2e31: unreadable
+        assert_eq!(contrast.len(), 1, "{contrast:?}");
+        assert!(
+            contrast[0]
+                .message
+                .starts_with("in the dark scheme, text `Small print` is #3c4043 on #2d2e31"),
+            "{}",
+            contrast[0].message
+        );
+        // the dark colours in the dark style block are not off-palette
+        email.html = email.html.replace(
+            "</head>",
+            "<style>@media (prefers-color-scheme: dark) { .x { color: #3c4043 !important; } }</style></head>",
+        );
+        assert!(email.rules("brand.off-palette").is_empty());
     }
 
     #[test]

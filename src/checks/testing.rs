@@ -23,6 +23,7 @@ pub(crate) struct TestEmail {
     pub mjml: String,
     pub brand: Brand,
     pub template: SourceFile,
+    pub assets: Vec<crate::assets::Problem>,
 }
 
 impl TestEmail {
@@ -47,6 +48,7 @@ impl TestEmail {
                 file: PathBuf::from("templates/t.mjml"),
                 source: String::new(),
             },
+            assets: Vec::new(),
         }
     }
 
@@ -78,6 +80,7 @@ impl TestEmail {
             sources: &sources,
             subject_line: 2,
             preheader_line: 3,
+            assets: &self.assets,
         })
     }
 }

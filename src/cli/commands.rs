@@ -89,7 +89,11 @@ fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
     if let (Some(staging), false) = (staging, failed) {
         let out = staging.out().to_path_buf();
         let manifest = bundle::manifest_file(&report, &project.config);
-        if let Err(err) = staging.write(&[manifest]).and_then(|()| staging.commit()) {
+        let written = bundle::asset_files(&report, pipeline.assets())
+            .and_then(|assets| staging.write(&assets))
+            .and_then(|()| staging.write(&[manifest]))
+            .and_then(|()| staging.commit());
+        if let Err(err) = written {
             return fail(err);
         }
         wrote = Some(out);

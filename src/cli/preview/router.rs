@@ -170,6 +170,7 @@ mod tests {
                 preheader: "It is on its way".into(),
                 html: "<html><body><p>Hello</p></body></html>".into(),
                 text: "Hello".into(),
+                assets: vec![],
             }),
             findings: vec![],
         };

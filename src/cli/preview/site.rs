@@ -178,6 +178,7 @@ mod tests {
                 preheader: "Pre".into(),
                 html: h.into(),
                 text: "text".into(),
+                assets: vec![],
             }),
             findings: if html.is_none() {
                 vec![Finding::error(
