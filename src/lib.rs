@@ -30,6 +30,7 @@ pub mod pipeline;
 pub mod plaintext;
 pub mod project;
 pub mod render;
+pub mod scaffold;
 pub mod starter;
 pub mod yaml;
 

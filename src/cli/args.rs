@@ -26,6 +26,9 @@ pub enum Command {
     /// Serve a live preview of every email on localhost and rebuild it on each save (in memory:
     /// out/ is not touched).
     Watch(WatchArgs),
+    /// Scaffold a new email: a template from the layout, a fixture, and its strings in every
+    /// locale file (never overwrites anything).
+    New(NewArgs),
     /// Write the starter kit into a new or empty folder.
     Init {
         /// The folder to create.
@@ -85,6 +88,19 @@ pub struct RenderArgs {
     /// Data as a YAML or JSON file, or `-` for standard input (default: the template's first fixture).
     #[arg(long)]
     pub data: Option<PathBuf>,
+}
+
+/// Options of `new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The email's name: lowercase letters, digits and hyphens (e.g. welcome-back).
+    pub name: String,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// The layout to extend, under templates/layouts/ (default: base.mjml, or the only one).
+    #[arg(long)]
+    pub layout: Option<String>,
 }
 
 /// Options of `watch`.

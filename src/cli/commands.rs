@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => build_or_check(&args, false),
         Command::Render(args) => render(&args),
         Command::Watch(args) => super::preview::run(&args),
+        Command::New(args) => super::scaffold::run(&args),
         Command::Init { dir } => init(&dir),
         Command::Rules => {
             print!("{}", output::rules(checks::RULES));
