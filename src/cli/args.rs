@@ -109,11 +109,11 @@ pub struct WatchArgs {
     /// The project folder.
     #[arg(long, default_value = ".")]
     pub project: PathBuf,
-    /// Port to listen on (0 picks a free one; the URL is printed).
-    #[arg(long, default_value_t = 3000)]
-    pub port: u16,
+    /// Port to listen on (0 picks any free one). Default: 3000, or the next free port after it.
+    #[arg(long)]
+    pub port: Option<u16>,
     /// Address to listen on. The default serves this machine only; anything else exposes your
-    /// unreleased emails to the network.
+    /// unreleased emails to the network (0.0.0.0: every interface, for a phone on your Wi-Fi).
     #[arg(long, default_value = "127.0.0.1")]
     pub host: IpAddr,
     /// Open the index in the default browser.

@@ -2,7 +2,6 @@
 //! server-sent events stream that tells open pages a rebuild happened.
 
 use std::io::Write;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
@@ -46,22 +45,6 @@ impl Hub {
             .unwrap_or_else(PoisonError::into_inner)
             .retain(|tx| tx.send(version).is_ok());
     }
-}
-
-/// Binds the listening socket, with a message that says what to do when it cannot.
-pub fn bind(host: IpAddr, port: u16) -> Result<tiny_http::Server, String> {
-    let addr = SocketAddr::new(host, port);
-    let listener = std::net::TcpListener::bind(addr).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => format!(
-            "port {port} on {host} is already in use: stop the other server or pick another port with --port N"
-        ),
-        std::io::ErrorKind::AddrNotAvailable => {
-            format!("cannot listen on {host}: not an address of this machine (try --host 127.0.0.1)")
-        }
-        _ => format!("cannot listen on {addr}: {e}"),
-    })?;
-    tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| format!("cannot serve on {addr}: {e}"))
 }
 
 /// Serves requests until the process ends.
@@ -163,19 +146,6 @@ fn events(request: tiny_http::Request, site: &Shared, hub: &Hub) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_taken_port_is_a_clear_error() {
-        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = taken.local_addr().unwrap().port();
-        let err = bind("127.0.0.1".parse().unwrap(), port)
-            .err()
-            .expect("port is taken");
-        assert!(
-            err.contains(&format!("port {port}")) && err.contains("--port"),
-            "{err}"
-        );
-    }
 
     #[test]
     fn answers_only_to_local_host_names() {

@@ -8,6 +8,8 @@ use letterpress::pipeline::{Content, Pipeline};
 use letterpress::{Email, EmailId, ProjectError, SourcePos};
 
 use super::changes::Plan;
+use super::images::{self, Images};
+use super::sources::Sources;
 
 /// An error to show in the overlay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +46,12 @@ pub struct Site {
     pub project_error: Option<Problem>,
     /// Bumped on every rebuild.
     pub version: u64,
+    /// The project's text files, for code frames and source pages.
+    pub sources: Sources,
+    /// Local assets the emails use, served at `/assets/…`.
+    pub images: Images,
+    /// `assets.base-url` the emails were built with (`None`: references stay `assets/…`).
+    pub asset_base: Option<String>,
 }
 
 impl Site {
@@ -59,6 +67,7 @@ impl Site {
         self.sender_name = brand.name.clone();
         self.sender_email = brand.company.sender_email.clone().unwrap_or_default();
         self.clip = pipeline.project.config.budgets.gmail_clip;
+        self.asset_base = pipeline.project.config.assets.base();
         let current: std::collections::HashSet<&EmailId> = ids.iter().collect();
         self.emails.retain(|id, _| current.contains(id));
         for email in built {
@@ -92,6 +101,33 @@ impl Site {
                 self.emails.insert(slot.email.id.clone(), slot);
             }
         }
+    }
+
+    /// Every local asset the emails' last good content uses.
+    pub fn used_assets(&self) -> std::collections::BTreeSet<String> {
+        self.emails
+            .values()
+            .filter_map(|slot| slot.last_good.as_ref())
+            .flat_map(|content| content.assets.iter().cloned())
+            .collect()
+    }
+
+    /// Takes in a new set of local assets; emails showing one that changed get a new
+    /// revision, so open pages reload their frame.
+    pub fn set_images(&mut self, images: Images) {
+        let changed = images::changed(&self.images, &images);
+        if !changed.is_empty() {
+            for slot in self.emails.values_mut() {
+                let uses = slot
+                    .last_good
+                    .as_ref()
+                    .is_some_and(|c| c.assets.iter().any(|a| changed.contains(a)));
+                if uses {
+                    slot.revision += 1;
+                }
+            }
+        }
+        self.images = images;
     }
 
     /// The emails a plan rebuilds among `ids` (sorted): those in scope, and new ones. While
