@@ -33,6 +33,17 @@ pub struct AssetsConfig {
 }
 
 impl AssetsConfig {
+    /// What serde cannot check: a base URL that paths can be appended to.
+    pub fn validate(&self) -> Result<(), String> {
+        match &self.base_url {
+            Some(url) if url.as_str().contains(['?', '#']) => Err(format!(
+                "assets.base-url {:?}: a folder URL without ? or #, since each file's path is appended to it",
+                url.as_str()
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// The base URL, ending with `/`.
     pub fn base(&self) -> Option<String> {
         self.base_url.as_ref().map(|url| {

@@ -147,6 +147,7 @@ impl Config {
                 )));
             }
         }
+        self.assets.validate().map_err(invalid)?;
         if let Some(lu) = &self.list_unsubscribe {
             let mailto_ok = lu.mailto.as_deref().is_none_or(|m| m.contains('@'));
             let url_ok = lu.url.as_deref().is_none_or(|u| u.starts_with("https://"));

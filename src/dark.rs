@@ -327,33 +327,33 @@ impl Scheme {
             return concat!(
                 "<meta name=\"color-scheme\" content=\"light only\">",
                 "<meta name=\"supported-color-schemes\" content=\"light\">",
-                "<style type=\"text/css\">:root { color-scheme: light only; supported-color-schemes: light; }</style>"
+                "<style type=\"text/css\">:root{color-scheme:light only;supported-color-schemes:light}</style>"
             )
             .to_string();
         }
         let mut media = format!(
-            "body {{ color: {}; background-color: {}; }}\n",
+            "body{{color:{};background-color:{}}}\n",
             hex(self.text),
             hex(self.background)
         );
         let mut outlook = String::new();
         for (class, (paint, dark)) in &used.rules {
-            let declaration = format!("{}: {} !important;", paint.property(), hex(*dark));
-            media.push_str(&format!(".{class} {{ {declaration} }}\n"));
+            let declaration = format!("{}:{}!important", paint.property(), hex(*dark));
+            media.push_str(&format!(".{class}{{{declaration}}}\n"));
             outlook.push_str(&format!(
-                "{} .{class} {{ {declaration} }}\n",
+                "{} .{class}{{{declaration}}}\n",
                 paint.outlook_marker()
             ));
         }
         if !used.logo.is_empty() {
-            let mut swap = String::from(".lp-light-img { display: none !important; }\n");
+            let mut swap = String::from(".lp-light-img{display:none!important}\n");
             for class in &used.logo {
                 let display = if *class == "lp-dark-img" {
                     "block"
                 } else {
                     "inline"
                 };
-                swap.push_str(&format!(".{class} {{ display: {display} !important; }}\n"));
+                swap.push_str(&format!(".{class}{{display:{display}!important}}\n"));
             }
             media.push_str(&swap);
             for line in swap.lines() {
@@ -364,8 +364,8 @@ impl Scheme {
             concat!(
                 "<meta name=\"color-scheme\" content=\"light dark\">",
                 "<meta name=\"supported-color-schemes\" content=\"light dark\">",
-                "<style type=\"text/css\">\n:root {{ color-scheme: light dark; supported-color-schemes: light dark; }}\n",
-                "@media (prefers-color-scheme: dark) {{\n{media}}}\n</style>",
+                "<style type=\"text/css\">\n:root{{color-scheme:light dark;supported-color-schemes:light dark}}\n",
+                "@media (prefers-color-scheme:dark){{\n{media}}}\n</style>",
                 "<style type=\"text/css\">\n{outlook}</style>"
             ),
             media = media,
@@ -473,15 +473,13 @@ mod tests {
             "untouched: {out}"
         );
         assert!(out.contains("<meta name=\"color-scheme\" content=\"light dark\">"));
-        assert!(out.contains(".lp-b-surface { background-color: #2d2e31 !important; }"));
-        assert!(out.contains(".lp-c-on-primary { color: #0b1b33 !important; }"));
-        assert!(
-            out.contains("[data-ogsb] .lp-b-primary { background-color: #8ab4f8 !important; }")
-        );
-        assert!(out.contains("[data-ogsc] .lp-c-text { color: #e8eaed !important; }"));
+        assert!(out.contains(".lp-b-surface{background-color:#2d2e31!important}"));
+        assert!(out.contains(".lp-c-on-primary{color:#0b1b33!important}"));
+        assert!(out.contains("[data-ogsb] .lp-b-primary{background-color:#8ab4f8!important}"));
+        assert!(out.contains("[data-ogsc] .lp-c-text{color:#e8eaed!important}"));
         assert!(!out.contains("lp-c-muted"), "only rules the email uses");
         let head_end = out.find("</head>").unwrap();
-        assert!(out.find("@media (prefers-color-scheme: dark)").unwrap() < head_end);
+        assert!(out.find("@media (prefers-color-scheme:dark)").unwrap() < head_end);
     }
 
     #[test]
@@ -494,8 +492,8 @@ mod tests {
         let html = "<html><head></head><body><a href=\"https://x.example\"><img alt=\"Test Shop\" src=\"https://img.example.com/logo.png\" style=\"display:block;width:100%\" width=\"120\"></a></body></html>";
         let out = Scheme::of(&brand).unwrap().apply(html).unwrap();
         assert!(out.contains("<img alt=\"Test Shop\" src=\"https://img.example.com/logo.png\" style=\"display:block;width:100%\" width=\"120\" class=\"lp-light-img\"><!--[if !mso]><!--><img alt=\"Test Shop\" width=\"120\" class=\"lp-dark-img\" src=\"assets/logo-dark.png\" style=\"display:block;width:100%;display:none;mso-hide:all;\"><!--<![endif]--></a>"), "{out}");
-        assert!(out.contains(".lp-light-img { display: none !important; }"));
-        assert!(out.contains(".lp-dark-img { display: block !important; }"));
+        assert!(out.contains(".lp-light-img{display:none!important}"));
+        assert!(out.contains(".lp-dark-img{display:block!important}"));
     }
 
     #[test]
