@@ -268,12 +268,13 @@ impl Scheme {
                 }
                 if !classes.is_empty() {
                     let existing = el.get_attribute("class").unwrap_or_default();
-                    let joined = existing
-                        .split_whitespace()
-                        .map(str::to_string)
-                        .chain(classes)
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    let mut all: Vec<&str> = existing.split_whitespace().collect();
+                    for class in &classes {
+                        if !all.contains(&class.as_str()) {
+                            all.push(class);
+                        }
+                    }
+                    let joined = all.join(" ");
                     el.set_attribute("class", &joined)?;
                 }
                 Ok(())
@@ -478,6 +479,8 @@ mod tests {
         assert!(out.contains("[data-ogsb] .lp-b-primary{background-color:#8ab4f8!important}"));
         assert!(out.contains("[data-ogsc] .lp-c-text{color:#e8eaed!important}"));
         assert!(!out.contains("lp-c-muted"), "only rules the email uses");
+        let twice = scheme(DARK).apply(&out).unwrap();
+        assert!(twice.contains("<div class=\"card lp-b-surface\" style="), "no class twice");
         let head_end = out.find("</head>").unwrap();
         assert!(out.find("@media (prefers-color-scheme:dark)").unwrap() < head_end);
     }
