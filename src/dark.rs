@@ -480,7 +480,10 @@ mod tests {
         assert!(out.contains("[data-ogsc] .lp-c-text{color:#e8eaed!important}"));
         assert!(!out.contains("lp-c-muted"), "only rules the email uses");
         let twice = scheme(DARK).apply(&out).unwrap();
-        assert!(twice.contains("<div class=\"card lp-b-surface\" style="), "no class twice");
+        assert!(
+            twice.contains("<div class=\"card lp-b-surface\" style="),
+            "no class twice"
+        );
         let head_end = out.find("</head>").unwrap();
         assert!(out.find("@media (prefers-color-scheme:dark)").unwrap() < head_end);
     }
