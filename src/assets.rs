@@ -194,8 +194,8 @@ impl Assets {
         let mut problems = Vec::new();
         let mut missing = BTreeSet::new();
         let mut first = None;
-        let html = replace_refs(html, PREFIX, |written, path| {
-            let reference = format!("{PREFIX}{path}");
+        let html = replace_refs(html, PREFIX, |written, rest| {
+            let reference = format!("{PREFIX}{rest}");
             let name = local_path(&reference)?;
             first.get_or_insert_with(|| written.to_string());
             if self.contains(&name) {
@@ -206,7 +206,7 @@ impl Assets {
                     hint: self.hint(&name),
                 });
             }
-            base.map(str::to_string)
+            base.map(|base| format!("{base}{}", rest.replace(' ', "%20")))
         });
         if let (None, Some(reference)) = (base, first) {
             let count = used.len() + missing.len();
@@ -237,15 +237,16 @@ impl Assets {
 /// with, or `assets/` when there was none) at `to`, for `used` paths only. The preview uses it
 /// to show images from its own server.
 pub fn relocate(html: &str, from: &str, to: &str, used: &[String]) -> String {
-    replace_refs(html, from, |_, path| {
-        let name = local_path(&format!("{PREFIX}{path}"))?;
-        used.contains(&name).then(|| to.to_string())
+    replace_refs(html, from, |_, rest| {
+        let name = local_path(&format!("{PREFIX}{rest}"))?;
+        used.contains(&name).then(|| format!("{to}{rest}"))
     })
 }
 
-/// Replaces `prefix` (plus an optional `./` before it) where it starts a URL, with what
-/// `replace(written, rest)` returns for it: `written` is the reference as written (prefix
-/// included), `rest` what follows the prefix up to the end of the URL; `None` keeps it.
+/// Replaces each URL that starts with `prefix` (or `./` and `prefix`) with what
+/// `replace(written, rest)` returns: `written` is the URL as written, `rest` what follows the
+/// prefix; `None` keeps it. A URL ends where its quote closes (so a file name may contain
+/// spaces), or at `)`, whitespace or `>` when it is not quoted.
 fn replace_refs(
     html: &str,
     prefix: &str,
@@ -266,23 +267,32 @@ fn replace_refs(
             continue;
         }
         let tail = &html[from..];
-        let end = tail
-            .find(|c: char| "\"'`)<> \t\r\n,\\".contains(c))
-            .unwrap_or(tail.len());
-        let rest = &tail[..end];
-        let rest = ENTITY_QUOTES
-            .iter()
-            .filter_map(|q| rest.find(q))
-            .min()
-            .map_or(rest, |i| &rest[..i]);
-        if let Some(new_prefix) = replace(&html[start..from + rest.len()], rest) {
+        let rest = &tail[..url_end(&html[..start], tail)];
+        if let Some(new) = replace(&html[start..from + rest.len()], rest) {
             out.push_str(&html[copied..start]);
-            out.push_str(&new_prefix);
-            copied = from;
+            out.push_str(&new);
+            copied = from + rest.len();
+            from = copied;
         }
     }
     out.push_str(&html[copied..]);
     out
+}
+
+/// Where a URL that follows `before` ends in `tail`.
+fn url_end(before: &str, tail: &str) -> usize {
+    let stops: &[char] = match before.chars().last() {
+        Some('"') => &['"', '<', '>', '\n'],
+        Some('\'') => &['\'', '<', '>', '\n'],
+        Some(';') => &['"', '\'', '<', '>', '\n'],
+        _ => &[')', '"', '\'', '<', '>', ' ', '\t', '\r', '\n'],
+    };
+    let end = tail.find(stops).unwrap_or(tail.len());
+    ENTITY_QUOTES
+        .iter()
+        .filter_map(|q| tail[..end].find(q))
+        .min()
+        .unwrap_or(end)
 }
 
 /// Quotes as they appear written as entities inside attribute values.
@@ -351,6 +361,20 @@ mod tests {
         );
         assert_eq!(out.used, ["bg.jpg", "logo.png"]);
         assert!(out.problems.is_empty());
+    }
+
+    #[test]
+    fn file_names_with_spaces_are_published_encoded() {
+        let html =
+            "<img src=\"assets/my logo.png\"><div style=\"background:url('assets/my logo.png')\">";
+        let out = assets(&["my logo.png"]).rewrite(html, Some("https://cdn.example/"));
+        assert_eq!(
+            out.html,
+            "<img src=\"https://cdn.example/my%20logo.png\"><div style=\"background:url('https://cdn.example/my%20logo.png')\">"
+        );
+        assert_eq!(out.used, ["my logo.png"]);
+        let back = relocate(&out.html, "https://cdn.example/", "/assets/", &out.used);
+        assert_eq!(back.matches("/assets/my%20logo.png").count(), 2, "{back}");
     }
 
     #[test]
