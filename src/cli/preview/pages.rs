@@ -196,7 +196,8 @@ const TABS: &str = "<nav class=\"tabs\"><button data-tab=\"preview\">Preview</bu
     <button data-scheme=\"inverted\" title=\"An approximation of clients that invert colours themselves (Gmail apps, Outlook for Windows): colours inverted, images kept\">Forced inversion</button></span>\
     <span class=\"group widths\" role=\"group\" aria-label=\"Width\"><button data-width=\"320\">Small phone</button>\
     <button data-width=\"375\">Phone</button><button data-width=\"800\">Desktop</button></span>\
-    <span id=\"width\" class=\"muted\"></span></span>\
+    <span id=\"width\" class=\"muted\"></span>\
+    <span id=\"no-dark\" class=\"muted small\">This brand has no dark palette: clients that follow dark mode show the email as designed (add dark: to brand.yaml).</span></span>\
     <span class=\"controls for-html\"><button class=\"copy\" data-copy=\"source\">Copy HTML</button></span>\
     <span class=\"controls for-text\"><button class=\"copy\" data-copy=\"text\">Copy text</button></span>\
     <span id=\"copied\" class=\"muted\" aria-live=\"polite\"></span></nav>";
@@ -207,8 +208,8 @@ pub fn email(site: &Site, id: &EmailId) -> Option<String> {
     let mut out = head(&format!("{} · letterpress", id));
     let _ = write!(
         out,
-        "<body class=\"email-page\" data-tab=\"preview\" data-scheme=\"light\" data-version=\"{}\">",
-        site.version
+        "<body class=\"email-page\" data-tab=\"preview\" data-scheme=\"light\" data-has-dark=\"{}\" data-version=\"{}\">",
+        site.has_dark, site.version
     );
     out.push_str(&email_header(site, id)?);
     out.push_str(&findings::panel(site, slot));

@@ -52,6 +52,8 @@ pub struct Site {
     pub images: Images,
     /// `assets.base-url` the emails were built with (`None`: references stay `assets/…`).
     pub asset_base: Option<String>,
+    /// Whether the brand has a dark palette (the Dark view says so when it has none).
+    pub has_dark: bool,
 }
 
 impl Site {
@@ -68,6 +70,7 @@ impl Site {
         self.sender_email = brand.company.sender_email.clone().unwrap_or_default();
         self.clip = pipeline.project.config.budgets.gmail_clip;
         self.asset_base = pipeline.project.config.assets.base();
+        self.has_dark = brand.dark.is_some();
         let current: std::collections::HashSet<&EmailId> = ids.iter().collect();
         self.emails.retain(|id, _| current.contains(id));
         for email in built {

@@ -33,7 +33,11 @@
       const width = wrap.clientWidth; // 0 while another tab hides the frame: keep the last label
       if (!width) return;
       label.textContent = width + ' px';
-      for (const b of presets) b.classList.toggle('on', Number(b.dataset.width) === width);
+      for (const b of presets) {
+        const on = Number(b.dataset.width) === width;
+        b.classList.toggle('on', on);
+        b.setAttribute('aria-pressed', on);
+      }
     };
     for (const b of presets) b.onclick = () => setWidth(b.dataset.width);
     setWidth(store.get('width', 800));
@@ -61,7 +65,10 @@
     };
     const applyScheme = () => {
       const scheme = body.dataset.scheme;
-      for (const b of document.querySelectorAll('button[data-scheme]')) b.classList.toggle('on', b.dataset.scheme === scheme);
+      for (const b of document.querySelectorAll('button[data-scheme]')) {
+        b.classList.toggle('on', b.dataset.scheme === scheme);
+        b.setAttribute('aria-pressed', b.dataset.scheme === scheme);
+      }
       frame.style.colorScheme = scheme === 'dark' ? 'dark' : 'light';
       let doc;
       try { doc = frame.contentDocument; } catch (e) { return; }
