@@ -12,13 +12,18 @@
 //! the same rules. Only the rules an email uses are emitted, in `<style>` blocks of their own
 //! (a client that drops one drops nothing else). Trade-offs: docs/dark-mode.md.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use lol_html::html_content::ContentType;
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 
 use crate::brand::{Brand, ColorScheme, Colour, REQUIRED_ROLES};
 use crate::checks::css::{Sheet, colour_value};
+
+mod head;
+mod logo;
+
+use head::Used;
 
 /// What a colour paints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -234,7 +239,7 @@ impl Scheme {
         } else {
             self.tag(html)?
         };
-        let head = self.head(&used);
+        let head = head::head(self, &used);
         let settings = RewriteStrSettings::new()
             .append_element_content_handler(element!("head", |el| {
                 el.append(&head, ContentType::Html);
@@ -261,7 +266,11 @@ impl Scheme {
                         }
                     }
                 }
-                if let Some(twin) = self.logo_twin(el) {
+                let twin = self
+                    .logo
+                    .as_ref()
+                    .and_then(|(light, dark)| logo::twin(el, light, dark));
+                if let Some(twin) = twin {
                     classes.push("lp-light-img".into());
                     used.borrow_mut().logo.insert(twin.1);
                     el.after(&twin.0, ContentType::Html);
@@ -284,103 +293,6 @@ impl Scheme {
         let tagged = rewrite_str(html, settings).map_err(|e| e.to_string())?;
         Ok((tagged, used.into_inner()))
     }
-
-    /// For an `<img>` showing the logo: the HTML of its dark twin (hidden unless the dark
-    /// rules apply, and kept from Outlook for Windows) and the twin's display class.
-    fn logo_twin(&self, el: &lol_html::html_content::Element) -> Option<(String, &'static str)> {
-        let (light, dark) = self.logo.as_ref()?;
-        if !el.tag_name().eq_ignore_ascii_case("img")
-            || el.get_attribute("src").as_deref() != Some(light.as_str())
-        {
-            return None;
-        }
-        let style = el.get_attribute("style").unwrap_or_default();
-        let block = style.replace(' ', "").contains("display:block");
-        let class = if block {
-            "lp-dark-img"
-        } else {
-            "lp-dark-img-inline"
-        };
-        let mut twin = String::from("<!--[if !mso]><!--><img");
-        for attr in el.attributes() {
-            let name = attr.name();
-            if matches!(name.as_str(), "src" | "class" | "style") {
-                continue;
-            }
-            twin.push_str(&format!(
-                " {name}=\"{}\"",
-                attr.value().replace('"', "&quot;")
-            ));
-        }
-        let style = style.trim().trim_end_matches(';');
-        let sep = if style.is_empty() { "" } else { ";" };
-        twin.push_str(&format!(
-            " class=\"{class}\" src=\"{}\" style=\"{}{sep}display:none;mso-hide:all;\"><!--<![endif]-->",
-            dark.replace('"', "&quot;"),
-            style.replace('"', "&quot;"),
-        ));
-        Some((twin, class))
-    }
-
-    /// The head content: meta tags, the dark rules and Outlook.com's.
-    fn head(&self, used: &Used) -> String {
-        if self.light_only {
-            return concat!(
-                "<meta name=\"color-scheme\" content=\"light only\">",
-                "<meta name=\"supported-color-schemes\" content=\"light\">",
-                "<style type=\"text/css\">:root{color-scheme:light only;supported-color-schemes:light}</style>"
-            )
-            .to_string();
-        }
-        let mut media = format!(
-            "body{{color:{};background-color:{}}}\n",
-            hex(self.text),
-            hex(self.background)
-        );
-        let mut outlook = String::new();
-        for (class, (paint, dark)) in &used.rules {
-            let declaration = format!("{}:{}!important", paint.property(), hex(*dark));
-            media.push_str(&format!(".{class}{{{declaration}}}\n"));
-            outlook.push_str(&format!(
-                "{} .{class}{{{declaration}}}\n",
-                paint.outlook_marker()
-            ));
-        }
-        if !used.logo.is_empty() {
-            let mut swap = String::from(".lp-light-img{display:none!important}\n");
-            for class in &used.logo {
-                let display = if *class == "lp-dark-img" {
-                    "block"
-                } else {
-                    "inline"
-                };
-                swap.push_str(&format!(".{class}{{display:{display}!important}}\n"));
-            }
-            media.push_str(&swap);
-            for line in swap.lines() {
-                outlook.push_str(&format!("[data-ogsc] {line}\n"));
-            }
-        }
-        format!(
-            concat!(
-                "<meta name=\"color-scheme\" content=\"light dark\">",
-                "<meta name=\"supported-color-schemes\" content=\"light dark\">",
-                "<style type=\"text/css\">\n:root{{color-scheme:light dark;supported-color-schemes:light dark}}\n",
-                "@media (prefers-color-scheme:dark){{\n{media}}}\n</style>",
-                "<style type=\"text/css\">\n{outlook}</style>"
-            ),
-            media = media,
-            outlook = outlook
-        )
-    }
-}
-
-/// The role classes one email uses (class → what it paints and the dark colour), and the
-/// display classes of its logo twins.
-#[derive(Debug, Default)]
-struct Used {
-    rules: BTreeMap<String, (Paint, [u8; 3])>,
-    logo: BTreeSet<&'static str>,
 }
 
 /// Every (paint, colour) an element sets inline: its style, `bgcolor`, and `<font color>`.

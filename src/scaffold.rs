@@ -11,6 +11,10 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::error::ProjectError;
 
+mod copy;
+
+use copy::{fixture_text, locale_text, template_text};
+
 /// Why `new` refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum NewError {
@@ -86,16 +90,7 @@ pub fn new_email(root: &Path, name: &str, layout: Option<&str>) -> Result<Scaffo
     let key = name.replace('-', "_");
     let template = Path::new("templates").join(format!("{name}.mjml"));
     let fixture = Path::new("fixtures").join(name).join("default.yaml");
-    for taken in [
-        template.clone(),
-        template.with_extension("txt"),
-        Path::new("fixtures").join(name),
-        Path::new("fixtures").join(format!("{name}.yaml")),
-    ] {
-        if root.join(&taken).exists() {
-            return Err(NewError::Exists(taken));
-        }
-    }
+    check_free(root, name, &template)?;
     let (locales, default_locale) = locale_files(root, &config, &key)?;
     let layout = pick_layout(root, layout)?;
     let url = support_url(root);
@@ -134,6 +129,21 @@ pub fn new_email(root: &Path, name: &str, layout: Option<&str>) -> Result<Scaffo
         to_translate,
         default_locale,
     })
+}
+
+/// Refuses a name whose template, plaintext template or fixtures exist already.
+fn check_free(root: &Path, name: &str, template: &Path) -> Result<(), NewError> {
+    for taken in [
+        template.to_path_buf(),
+        template.with_extension("txt"),
+        Path::new("fixtures").join(name),
+        Path::new("fixtures").join(format!("{name}.yaml")),
+    ] {
+        if root.join(&taken).exists() {
+            return Err(NewError::Exists(taken));
+        }
+    }
+    Ok(())
 }
 
 fn valid_name(name: &str) -> bool {
@@ -277,84 +287,6 @@ fn support_url(root: &Path) -> String {
     crate::brand::Brand::from_project(root)
         .map(|b| b.company.support_url.as_str().to_string())
         .unwrap_or_else(|_| "https://www.example.com/".into())
-}
-
-fn template_text(key: &str, layout: Option<&(String, String)>) -> String {
-    let section = format!(
-        r#"<mj-section padding="0">
-  <mj-column>
-    <mj-text>
-      <h1>{{{{ t.{key}.title }}}}</h1>
-      <p>{{{{ t.{key}.greeting | replace(from="{{name}}", to=customer.first_name) }}}}</p>
-      <p>{{{{ t.{key}.intro }}}}</p>
-    </mj-text>
-    <mj-button href="{{{{ action.url }}}}">{{{{ t.{key}.cta }}}}</mj-button>
-  </mj-column>
-</mj-section>
-"#
-    );
-    let front = format!(
-        "---\nsubject: \"{{{{ t.{key}.subject }}}}\"\npreheader: \"{{{{ t.{key}.preheader }}}}\"\ncategory: transactional\n---\n"
-    );
-    match layout {
-        Some((name, block)) => format!(
-            "{front}{{% extends \"{name}\" %}}\n{{#- The copy lives in the locale files under `{key}:`; the data in the fixtures. -#}}\n{{% block {block} %}}\n{section}{{% endblock {block} %}}\n"
-        ),
-        None => format!("{front}<mjml>\n<mj-body>\n{section}</mj-body>\n</mjml>\n"),
-    }
-}
-
-fn fixture_text(name: &str, url: &str) -> String {
-    format!(
-        "# Sample data for templates/{name}.mjml: what the sending service passes in. Add more\n\
-         # cases as fixtures/{name}/<case>.yaml.\ncustomer:\n  first_name: Ada\naction:\n  url: \"{}\"\n",
-        url.replace('"', "%22")
-    )
-}
-
-/// Starter copy in the languages letterpress knows; other locales get the English text to
-/// translate. Returns the YAML block and whether it is in the locale's language.
-fn locale_text(name: &str, key: &str, code: &str) -> (String, bool) {
-    const EN: [(&str, &str); 6] = [
-        ("subject", "Subject of your new email"),
-        ("preheader", "One sentence that adds to the subject line."),
-        ("title", "Headline of your new email"),
-        ("greeting", "Hi {name},"),
-        (
-            "intro",
-            "Write the first paragraph here: what happened, and what the reader can do next.",
-        ),
-        ("cta", "Open your account"),
-    ];
-    const TR: [(&str, &str); 6] = [
-        ("subject", "Yeni e-postanızın konusu"),
-        ("preheader", "Konu satırını tamamlayan tek bir cümle."),
-        ("title", "Yeni e-postanızın başlığı"),
-        ("greeting", "Merhaba {name},"),
-        (
-            "intro",
-            "İlk paragrafı buraya yazın: ne oldu ve okuyucu şimdi ne yapabilir.",
-        ),
-        ("cta", "Hesabınızı açın"),
-    ];
-    let language = code.split(['-', '_']).next().unwrap_or(code).to_lowercase();
-    let (strings, native) = match language.as_str() {
-        "en" => (EN, true),
-        "tr" => (TR, true),
-        _ => (EN, false),
-    };
-    let mut out = format!("\n# {name}: added by `letterpress new`; write the email's copy here.\n");
-    if !native {
-        out.push_str(&format!(
-            "# TODO: translate into {code} (copied in English).\n"
-        ));
-    }
-    out.push_str(&format!("{key}:\n"));
-    for (field, text) in strings {
-        let quoted = text.replace('\\', "\\\\").replace('"', "\\\"");
-        out.push_str(&format!("  {field}: \"{quoted}\"\n"));
-    }
-    (out, native)
 }
 
 fn write_new(
