@@ -186,6 +186,16 @@ fn watch_serves_built_html_byte_for_byte_and_nothing_else() {
     ] {
         assert_eq!(get(&server.1, target).0, 404, "{target}");
     }
+    // an image saved while watching is served anew
+    std::fs::write(project.join("assets/logo.png"), b"\x89PNG redrawn").unwrap();
+    let started = std::time::Instant::now();
+    while get(&server.1, "/assets/logo.png").1 != b"\x89PNG redrawn" {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the saved image is served"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert!(!project.join("out").exists(), "watch never writes out/");
 }
 

@@ -101,6 +101,9 @@ pub struct Scope {
     pub templates: BTreeSet<String>,
     /// Every locale of these (template, case) pairs.
     pub fixtures: BTreeSet<(String, String)>,
+    /// A file of `assets/` changed: emails with `assets.*` findings are rebuilt (a missing file
+    /// may be there now); the others keep their HTML and reload the images that changed.
+    pub assets: bool,
 }
 
 impl Scope {
@@ -120,11 +123,8 @@ pub fn plan(changes: &[Change], dependants: &BTreeMap<String, BTreeSet<String>>)
     let mut any = false;
     for change in changes {
         match change {
-            // an asset added or removed changes findings anywhere; a changed one reloads the
-            // emails that show it (see Site::set_images)
-            Change::Config | Change::Brand | Change::Locale | Change::Asset => {
-                return Plan::Everything;
-            }
+            Change::Config | Change::Brand | Change::Locale => return Plan::Everything,
+            Change::Asset => scope.assets = true,
             Change::Template(name) | Change::TextTemplate(name) => {
                 scope.templates.insert(name.clone());
             }
@@ -208,7 +208,13 @@ mod tests {
         assert_eq!(kind("letterpress.yaml"), Change::Config);
         assert_eq!(kind("brand/brand.yaml"), Change::Brand);
         assert_eq!(kind("assets/img/logo.png"), Change::Asset);
-        assert_eq!(plan(&[Change::Asset], &BTreeMap::new()), Plan::Everything);
+        assert_eq!(
+            plan(&[Change::Asset], &BTreeMap::new()),
+            Plan::Only(Scope {
+                assets: true,
+                ..Scope::default()
+            })
+        );
         assert_eq!(kind("locales/tr.yaml"), Change::Locale);
         assert_eq!(
             kind("templates/order-shipped.mjml"),

@@ -141,8 +141,20 @@ impl Site {
             Plan::Only(scope) if self.project_error.is_none() => scope,
             _ => return ids.to_vec(),
         };
+        let asset_findings = |id: &EmailId| {
+            self.emails.get(id).is_some_and(|slot| {
+                slot.email
+                    .findings
+                    .iter()
+                    .any(|f| f.rule.starts_with("assets."))
+            })
+        };
         ids.iter()
-            .filter(|id| scope.contains(id) || !self.emails.contains_key(id))
+            .filter(|id| {
+                scope.contains(id)
+                    || !self.emails.contains_key(id)
+                    || (scope.assets && asset_findings(id))
+            })
             .cloned()
             .collect()
     }
@@ -271,7 +283,7 @@ mod tests {
         let ids = vec![id("a", "en", "x"), id("b", "en", "x"), id("c", "en", "x")];
         let plan = Plan::Only(Scope {
             templates: BTreeSet::from(["a".to_string()]),
-            fixtures: BTreeSet::new(),
+            ..Scope::default()
         });
         assert_eq!(
             site.to_rebuild(&plan, &ids),
@@ -279,6 +291,43 @@ mod tests {
         );
         assert!(site.to_rebuild(&Plan::Nothing, &ids).is_empty());
         assert_eq!(site.to_rebuild(&Plan::Everything, &ids), ids);
+    }
+
+    #[test]
+    fn an_asset_change_rebuilds_only_emails_with_asset_findings() {
+        let mut missing = email(id("b", "en", "x"), Some("b"));
+        missing.findings = vec![Finding::error(
+            "assets.missing",
+            "`assets/a.png` is not in the project's assets/ folder",
+            None,
+        )];
+        let site = site_with(vec![email(id("a", "en", "x"), Some("a")), missing]);
+        let ids = vec![id("a", "en", "x"), id("b", "en", "x")];
+        let plan = Plan::Only(Scope {
+            assets: true,
+            ..Scope::default()
+        });
+        assert_eq!(site.to_rebuild(&plan, &ids), vec![id("b", "en", "x")]);
+    }
+
+    #[test]
+    fn a_changed_image_reloads_the_emails_that_show_it() {
+        let mut shows = email(id("a", "en", "x"), Some("a"));
+        shows.content.as_mut().unwrap().assets = vec!["logo.png".into()];
+        let mut site = site_with(vec![shows, email(id("b", "en", "x"), Some("b"))]);
+        let image = |b: &[u8]| super::super::images::Image::from_bytes(b);
+        site.set_images(Images::from([("logo.png".to_string(), image(b"one"))]));
+        let before = (
+            site.emails[&id("a", "en", "x")].revision,
+            site.emails[&id("b", "en", "x")].revision,
+        );
+        site.set_images(Images::from([("logo.png".to_string(), image(b"two"))]));
+        assert_eq!(site.emails[&id("a", "en", "x")].revision, before.0 + 1);
+        assert_eq!(
+            site.emails[&id("b", "en", "x")].revision,
+            before.1,
+            "does not show it"
+        );
     }
 
     #[test]
@@ -290,8 +339,8 @@ mod tests {
         });
         let ids = vec![id("a", "en", "x"), id("b", "en", "x")];
         let fixture_only = Plan::Only(Scope {
-            templates: BTreeSet::new(),
             fixtures: BTreeSet::from([("a".to_string(), "x".to_string())]),
+            ..Scope::default()
         });
         assert_eq!(site.to_rebuild(&fixture_only, &ids), ids);
     }
