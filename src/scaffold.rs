@@ -34,6 +34,9 @@ pub enum NewError {
         /// The key.
         key: String,
     },
+    /// A folder or file on the way is a symbolic link: writing there could leave the project.
+    #[error("{}: is a symbolic link; `new` only writes files that are inside the project", .0.display())]
+    Link(PathBuf),
     /// The layout to extend is missing or has no block to fill.
     #[error("{0}")]
     Layout(String),
@@ -93,6 +96,12 @@ pub fn new_email(root: &Path, name: &str, layout: Option<&str>) -> Result<Scaffo
     check_free(root, name, &template)?;
     let (locales, default_locale) = locale_files(root, &config, &key)?;
     let layout = pick_layout(root, layout)?;
+    for rel in [&template, &fixture]
+        .into_iter()
+        .chain(locales.iter().map(|(f, _)| f))
+    {
+        no_links(root, rel)?;
+    }
     let url = support_url(root);
     let mut created = Vec::new();
     let result = (|| -> Result<Vec<String>, NewError> {
@@ -146,6 +155,21 @@ fn check_free(root: &Path, name: &str, template: &Path) -> Result<(), NewError> 
     Ok(())
 }
 
+/// Refuses a path under `root` that passes through a symbolic link (checked before anything
+/// is written).
+fn no_links(root: &Path, rel: &Path) -> Result<(), NewError> {
+    let mut path = root.to_path_buf();
+    for part in rel.components() {
+        path.push(part);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(NewError::Link(
+                path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn valid_name(name: &str) -> bool {
     name.len() <= 64
         && name.starts_with(|c: char| c.is_ascii_lowercase())
@@ -170,7 +194,8 @@ fn locale_files(
             std::fs::read_dir(&dir).map_err(|e| ProjectError::io(Path::new("locales"), e))?;
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
-            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+            let kind = entry.file_type().ok();
+            let is_file = kind.is_some_and(|t| t.is_file() || t.is_symlink());
             if !is_file || path.extension().is_none_or(|e| e != "yaml") {
                 continue;
             }
@@ -449,6 +474,30 @@ mod tests {
             "newline added: {de}"
         );
         assert!(de.contains("# TODO: translate into de"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_to_write_through_a_symbolic_link() {
+        let dir = project();
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("de.yaml");
+        std::fs::write(&target, "greeting: Hallo\n").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join("locales/de.yaml")).unwrap();
+        let err = new_email(dir.path(), "gift-card", None).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("locales/de.yaml: is a symbolic link"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "greeting: Hallo\n"
+        );
+        assert!(
+            !dir.path().join("templates/gift-card.mjml").exists(),
+            "nothing written"
+        );
     }
 
     #[test]
