@@ -129,9 +129,12 @@ fn image(
 /// loadable; local `assets/` references are the assets rules' business.
 fn unloadable(src: &str) -> Option<&'static str> {
     let lower = src.to_ascii_lowercase();
+    // unrendered template syntax is subject.unrendered's to report
     if lower.starts_with("https://")
         || lower.starts_with("http://")
         || crate::assets::local_path(src).is_some()
+        || src.contains("{{")
+        || src.contains("{%")
     {
         return None;
     }
