@@ -35,6 +35,19 @@ fn one_email(c: &mut Criterion) {
     c.bench_function("step: plaintext from HTML", |b| {
         b.iter(|| letterpress::plaintext::from_html(std::hint::black_box(&html), 72))
     });
+    let scheme = letterpress::dark::Scheme::of(&pipeline.project.brand).expect("a dark palette");
+    c.bench_function("step: dark scheme (classes, head rules)", |b| {
+        b.iter(|| scheme.apply(std::hint::black_box(&html)))
+    });
+    let base = pipeline.project.config.assets.base();
+    let local = html.replace(base.as_deref().unwrap_or("assets/"), "assets/");
+    c.bench_function("step: local assets rewrite", |b| {
+        b.iter(|| {
+            pipeline
+                .assets()
+                .rewrite(std::hint::black_box(&local), base.as_deref())
+        })
+    });
 }
 
 /// The Tera step on the calling thread and on a thread of its own with the time limit

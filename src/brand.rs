@@ -43,6 +43,23 @@ pub struct Brand {
     /// Where each palette key is written in `brand/brand.yaml`, for messages about the palette.
     #[serde(skip)]
     pub palette_at: BTreeMap<String, SourcePos>,
+    /// The dark scheme: a dark-mode colour for the palette's roles (see [`crate::dark`]).
+    #[serde(default, serialize_with = "serialize_dark")]
+    pub dark: Option<BTreeMap<String, Colour>>,
+    /// Which colour schemes emails declare to clients.
+    #[serde(default)]
+    pub color_scheme: ColorScheme,
+}
+
+/// What emails tell clients about colour schemes (`color-scheme` in `brand.yaml`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColorScheme {
+    /// Light and dark when the brand has a dark palette; nothing otherwise (clients decide).
+    #[default]
+    Auto,
+    /// Declare the emails light only, asking clients that honour it not to recolour them.
+    LightOnly,
 }
 
 /// A validated colour, stored as lowercase `#rrggbb`.
@@ -96,6 +113,16 @@ impl<'de> Deserialize<'de> for Colour {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         Colour::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+fn serialize_dark<S: serde::Serializer>(
+    dark: &Option<BTreeMap<String, Colour>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match dark {
+        Some(palette) => serialize_palette(palette, s),
+        None => s.serialize_none(),
     }
 }
 
@@ -244,12 +271,45 @@ impl<'de> Deserialize<'de> for HttpsUrl {
     }
 }
 
+/// An image's address: an absolute https URL, or a file of the project's `assets/` folder
+/// written `assets/<path>` (published with the bundle; see [`crate::assets`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ImageUrl(String);
+
+impl ImageUrl {
+    /// The address as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let bad = |c: char| c.is_whitespace() || "\"'<>\\`".contains(c);
+        let https = text.starts_with("https://") && text.len() > 8;
+        let local = crate::assets::local_path(&text).is_some();
+        if (https || local) && !text.chars().any(bad) {
+            Ok(ImageUrl(text))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "invalid image address {text:?}: use an absolute https:// URL, or a file in the project's assets/ folder written assets/name.png"
+            )))
+        }
+    }
+}
+
 /// The logo in the header.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all(deserialize = "kebab-case"))]
 pub struct Logo {
-    /// Where the image is hosted (https).
-    pub url: HttpsUrl,
+    /// The image: https, or a local asset (`assets/logo.png`).
+    pub url: ImageUrl,
+    /// A variant for dark backgrounds, shown instead of `url` when the reader's client is in
+    /// dark mode (needs a `dark` palette).
+    #[serde(default)]
+    pub dark_url: Option<ImageUrl>,
     /// Display width in pixels.
     pub width: u32,
     /// Alternative text, usually the brand name.
@@ -382,6 +442,7 @@ impl Brand {
                 "layout.spacing must be at most 80 and radius at most 40".into(),
             ));
         }
+        crate::dark::validate(self).map_err(|(key, message)| invalid(key, message))?;
         Ok(())
     }
 

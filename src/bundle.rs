@@ -62,6 +62,10 @@ pub struct Entry {
     pub sha256: String,
     /// From, Reply-To and unsubscribe headers, keyed by header name.
     pub headers: Headers,
+    /// Local images and files the email references, relative to the bundle
+    /// (`assets/logo.png`), published at `assets.base-url`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<String>,
     /// `List-Unsubscribe` headers for marketing email, when configured (also in `headers`;
     /// kept for readers of earlier manifests).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,6 +114,11 @@ pub fn entry(email: &Email, _config: &Config) -> Option<Entry> {
         text_bytes: summary.text_bytes,
         sha256: summary.sha256.clone(),
         headers: headers.clone(),
+        assets: summary
+            .assets
+            .iter()
+            .map(|a| format!("{}/{a}", crate::assets::DIR))
+            .collect(),
         list_unsubscribe,
         findings: email.findings.clone(),
     })
@@ -192,6 +201,32 @@ fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
 
 pub use error::WriteError;
 pub use staging::{Committed, Staging};
+
+/// The `assets/` files the built emails of `report` reference, as bundle files
+/// (`assets/<path>`), read from the project's folder: only what emails use is published.
+pub fn asset_files(
+    report: &Report,
+    assets: &crate::assets::Assets,
+) -> Result<Vec<(String, Vec<u8>)>, WriteError> {
+    let used: std::collections::BTreeSet<&str> = report
+        .emails
+        .iter()
+        .filter_map(|e| e.summary.as_ref())
+        .flat_map(|s| s.assets.iter().map(String::as_str))
+        .collect();
+    used.into_iter()
+        .map(|path| {
+            let rel = format!("{}/{path}", crate::assets::DIR);
+            assets
+                .read(path)
+                .map(|bytes| (rel.clone(), bytes))
+                .map_err(|source| WriteError::Io {
+                    path: std::path::PathBuf::from(rel),
+                    source,
+                })
+        })
+        .collect()
+}
 
 /// Largest previous `manifest.json` letterpress reads (to recognise or complete a bundle).
 pub const MAX_MANIFEST_BYTES: u64 = 512 * 1024 * 1024;

@@ -35,6 +35,8 @@ pub struct Config {
     pub allowed_colours: Vec<Colour>,
     /// `List-Unsubscribe` values for marketing emails (written to the manifest).
     pub list_unsubscribe: Option<ListUnsubscribe>,
+    /// Local assets: where `out/assets/` is published.
+    pub assets: crate::assets::AssetsConfig,
     /// Default `From` of every email (default: the brand's name and `company.sender-email`).
     pub from: Option<Mailbox>,
     /// Default `Reply-To` of every email (default: none, replies go to `from`).
@@ -160,6 +162,7 @@ impl Default for Config {
             from: None,
             reply_to: None,
             smtp: None,
+            assets: crate::assets::AssetsConfig::default(),
         }
     }
 }
@@ -215,6 +218,7 @@ impl Config {
                 )));
             }
         }
+        self.assets.validate().map_err(invalid)?;
         if let Some(lu) = &self.list_unsubscribe {
             lu.validate().map_err(invalid)?;
         }

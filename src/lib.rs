@@ -14,11 +14,13 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod assets;
 pub mod brand;
 pub mod build;
 pub mod bundle;
 pub mod checks;
 pub mod config;
+pub mod dark;
 pub mod deadline;
 pub mod depth;
 pub mod error;
@@ -36,6 +38,7 @@ pub mod project;
 pub mod render;
 pub mod request;
 pub mod sanitize;
+pub mod scaffold;
 pub mod starter;
 pub mod tera_messages;
 pub mod yaml;

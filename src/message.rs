@@ -172,6 +172,7 @@ mod tests {
             preheader: "Teşekkürler".into(),
             html: "<!doctype html><html lang=\"tr\"><body><p>Merhaba Şule, ürünleriniz yolda.</p></body></html>".into(),
             text: "Merhaba Şule, ürünleriniz yolda.\n".into(),
+            assets: Vec::new(),
         }
     }
 

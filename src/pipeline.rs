@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::assets::Assets;
 use crate::checks::{self, EmailInput};
 use crate::error::{ProjectError, SourcePos};
 use crate::findings::{self, Finding, Severity};
@@ -17,7 +18,7 @@ use crate::mjml::{Compiler, Finish};
 use crate::project::{Category, EmailTemplate, Project, SourceFile};
 use crate::render::Engine;
 use crate::sanitize::header_text;
-use crate::{locale, plaintext};
+use crate::{dark, locale, plaintext};
 
 /// Which email: template × locale × fixture.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -47,6 +48,8 @@ pub struct Content {
     pub html: String,
     /// Plaintext part.
     pub text: String,
+    /// Files of `assets/` the HTML references (paths under `assets/`), sorted.
+    pub assets: Vec<String>,
 }
 
 /// What the manifest needs of a built email; kept when the content itself is dropped (a build
@@ -67,6 +70,8 @@ pub struct Summary {
     pub headers: Headers,
     /// The `To` of the sample message (from the fixture's customer, else an example address).
     pub recipient: Mailbox,
+    /// Files of `assets/` the email references.
+    pub assets: Vec<String>,
 }
 
 impl Summary {
@@ -81,6 +86,7 @@ impl Summary {
             sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
             headers,
             recipient,
+            assets: content.assets.clone(),
         }
     }
 }
@@ -133,6 +139,8 @@ pub struct Pipeline {
     pub project: Project,
     engine: Arc<Engine>,
     compiler: Compiler,
+    dark: Option<dark::Scheme>,
+    assets: Assets,
 }
 
 thread_local! {
@@ -165,11 +173,20 @@ impl Pipeline {
                 message,
             }
         })?;
+        let dark = dark::Scheme::of(&project.brand);
+        let assets = Assets::load(&project.root)?;
         Ok(Pipeline {
             project,
             engine,
             compiler,
+            dark,
+            assets,
         })
+    }
+
+    /// The project's `assets/` folder.
+    pub fn assets(&self) -> &Assets {
+        &self.assets
     }
 
     /// Every email the selection covers, sorted by template, locale, fixture. Unknown names
@@ -324,7 +341,11 @@ impl Pipeline {
         // preheader (a file brought over from plain MJML).
         let subject = header_text(&non_empty(title, compiled.title));
         let preheader = header_text(&non_empty(preview, compiled.preview));
-        let html = compiled.html;
+        let html = self.add_dark_scheme(compiled.html, file)?;
+        let local = self
+            .assets
+            .rewrite(&html, self.project.config.assets.base().as_deref());
+        let html = local.html;
         let text = match &rendered.text {
             Some(text) => plaintext::tidy(text),
             None => {
@@ -358,14 +379,31 @@ impl Pipeline {
             subject_line: template.subject_line,
             preheader_line: template.preheader_line,
             headers: &headers,
+            assets: &local.problems,
         });
         let content = Content {
             subject,
             preheader,
             html,
             text,
+            assets: local.used,
         };
         Ok((content, findings, headers))
+    }
+
+    /// The dark-scheme step: role classes, meta tags and dark rules (nothing without a
+    /// dark palette or `color-scheme: light-only`).
+    fn add_dark_scheme(&self, html: String, file: &Path) -> Result<String, Finding> {
+        let Some(scheme) = &self.dark else {
+            return Ok(html);
+        };
+        scheme.apply(&html).map_err(|e| {
+            Finding::error(
+                "build.internal",
+                format!("the dark scheme could not be added to the HTML: {e}"),
+                Some(SourcePos::file(file)),
+            )
+        })
     }
 }
 

@@ -1,5 +1,5 @@
 //! The starter kit, embedded in the binary: the repository's own `brand/`, `templates/`,
-//! `locales/`, `fixtures/` and `letterpress.yaml`, written out by `letterpress init`.
+//! `locales/`, `fixtures/`, `assets/` and `letterpress.yaml`, written out by `letterpress init`.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +9,7 @@ static BRAND: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/brand");
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static LOCALES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/locales");
 static FIXTURES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/fixtures");
+static ASSETS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/assets");
 static CONFIG: &str = include_str!("../letterpress.yaml");
 
 /// Why `init` refused or failed.
@@ -35,6 +36,7 @@ pub fn files() -> Vec<(PathBuf, &'static [u8])> {
         ("templates", &TEMPLATES),
         ("locales", &LOCALES),
         ("fixtures", &FIXTURES),
+        ("assets", &ASSETS),
     ] {
         collect(dir, Path::new(prefix), &mut files);
     }
@@ -91,6 +93,7 @@ mod tests {
             "templates/layouts/base.mjml",
             "locales/en.yaml",
             "locales/tr.yaml",
+            "assets/logo.png",
         ] {
             assert!(
                 names.iter().any(|n| n == expected),

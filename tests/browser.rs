@@ -243,3 +243,204 @@ async fn saved_template_updates_the_open_page_and_errors_show_in_an_overlay() {
     .await;
     client.close().await.expect("browser closes");
 }
+
+/// A script that returns a computed style property of the first element matching `selector`
+/// inside the email frame ('' when there is none).
+fn frame_style(selector: &str, property: &str) -> String {
+    format!(
+        "const d = document.getElementById('email').contentDocument; \
+         const e = d && d.querySelector({selector:?}); \
+         return e ? getComputedStyle(e).getPropertyValue({property:?}) : '';"
+    )
+}
+
+async fn script(client: &Client, code: &str) -> Value {
+    client.execute(code, vec![]).await.expect("script runs")
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs Chromium (apt-get install -y chromium chromium-driver); run with --include-ignored"]
+async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let project = temp.path().join("kit");
+    let init = Command::new(env!("CARGO_BIN_EXE_letterpress"))
+        .arg("init")
+        .arg(&project)
+        .output()
+        .expect("init runs");
+    assert!(init.status.success(), "init: {init:?}");
+    let (_watch, url) = start_watch(&project);
+    let (_driver, driver_url) = start_chromedriver();
+    let client = open_browser(&driver_url, &temp.path().join("profile")).await;
+    client
+        .goto(&format!("{url}email/order-confirmation/en/default"))
+        .await
+        .expect("page opens");
+    wait_for(&client, "the email in the frame", &frame_has("")).await;
+
+    // The findings panel is the first thing under the header, above the email.
+    let order = script(
+        &client,
+        "const f = document.getElementById('findings').getBoundingClientRect().top; \
+         const e = document.getElementById('frame-wrap').getBoundingClientRect().top; \
+         return [f < e, document.querySelector('#findings summary').textContent];",
+    )
+    .await;
+    assert_eq!(order[0], Value::Bool(true), "findings above the email");
+    assert!(
+        order[1]
+            .as_str()
+            .unwrap_or("")
+            .contains("passes every rule"),
+        "{order}"
+    );
+
+    // The logo is a local asset the preview serves.
+    wait_for(
+        &client,
+        "the local logo to load",
+        "const i = document.getElementById('email').contentDocument.querySelector('img.lp-light-img'); \
+         return !!i && i.complete && i.naturalWidth === 280 && i.src.includes('/assets/logo.png');",
+    )
+    .await;
+
+    // Light: the brand's light background (#f4f1ea); the light logo shows.
+    let light_bg = frame_style("body", "background-color");
+    let light = script(&client, &format!("{{ {} }}", light_bg)).await;
+    assert_eq!(light, Value::String("rgb(244, 241, 234)".into()));
+
+    // Dark: the brand's dark palette (#151a18 background, #1e2522 card, #8cc7b1 button) and the
+    // dark logo instead of the light one.
+    client
+        .find(fantoccini::Locator::Css("button[data-scheme=dark]"))
+        .await
+        .expect("dark button")
+        .click()
+        .await
+        .expect("click");
+    wait_for(
+        &client,
+        "the dark background",
+        &format!(
+            "return (() => {{ {} }})() === 'rgb(21, 26, 24)';",
+            frame_style("body", "background-color")
+        ),
+    )
+    .await;
+    let button_bg = script(&client, &frame_style("td.lp-b-primary", "background-color")).await;
+    assert_eq!(button_bg, Value::String("rgb(140, 199, 177)".into()));
+    let logos = script(
+        &client,
+        &format!(
+            "return [(() => {{ {} }})(), (() => {{ {} }})()];",
+            frame_style("img.lp-light-img", "display"),
+            frame_style("img.lp-dark-img", "display")
+        ),
+    )
+    .await;
+    assert_eq!(
+        logos,
+        json!(["none", "block"]),
+        "the dark logo replaces the light one"
+    );
+
+    // Forced inversion: the whole email inverted, images inverted back.
+    client
+        .find(fantoccini::Locator::Css("button[data-scheme=inverted]"))
+        .await
+        .expect("inversion button")
+        .click()
+        .await
+        .expect("click");
+    let inverted = script(
+        &client,
+        &format!(
+            "return [(() => {{ {} }})(), (() => {{ {} }})(), (() => {{ {} }})()];",
+            frame_style("html", "filter"),
+            frame_style("img.lp-light-img", "filter"),
+            frame_style("body", "background-color")
+        ),
+    )
+    .await;
+    assert_eq!(
+        inverted,
+        json!([
+            "invert(1) hue-rotate(180deg)",
+            "invert(1) hue-rotate(180deg)",
+            "rgb(244, 241, 234)"
+        ]),
+        "light colours, inverted by a filter as Gmail's apps do"
+    );
+    client
+        .find(fantoccini::Locator::Css("button[data-scheme=light]"))
+        .await
+        .expect("light button")
+        .click()
+        .await
+        .expect("click");
+    let back = script(
+        &client,
+        &format!(
+            "return [(() => {{ {} }})(), (() => {{ {} }})()];",
+            frame_style("html", "filter"),
+            frame_style("body", "background-color")
+        ),
+    )
+    .await;
+    assert_eq!(back, json!(["none", "rgb(244, 241, 234)"]));
+
+    // A save that breaks a rule shows up in the panel, with a link to the line.
+    edit(
+        &project,
+        ORIGINAL,
+        "<p>{{ t.order_confirmation.next }} <a href=\"http://plain.example/track\">Track</a></p>",
+    );
+    wait_for(
+        &client,
+        "a warning in the findings panel",
+        "const s = document.querySelector('#findings summary'); \
+         return !!s && s.textContent.includes('1 warning');",
+    )
+    .await;
+    let item = script(
+        &client,
+        "const li = document.querySelector('#findings li.warning'); \
+         return [li.querySelector('.rule').textContent, li.querySelector('a.where').getAttribute('href')];",
+    )
+    .await;
+    assert_eq!(item[0], Value::String("links.http".into()));
+    let href = item[1].as_str().expect("a link to the source").to_string();
+    assert!(
+        href.starts_with("/source/templates/order-confirmation.mjml#L"),
+        "{href}"
+    );
+    let line: usize = href
+        .rsplit("#L")
+        .next()
+        .unwrap_or("")
+        .parse()
+        .expect("a line");
+    let text = std::fs::read_to_string(project.join(TEMPLATE)).expect("template");
+    assert!(
+        text.lines()
+            .nth(line - 1)
+            .unwrap_or("")
+            .contains("http://plain.example"),
+        "the link points at the line with the http link"
+    );
+    client
+        .goto(&format!("{}{}", url.trim_end_matches('/'), href))
+        .await
+        .expect("source page opens");
+    wait_for(
+        &client,
+        "the target line, syntax-coloured",
+        &format!(
+            "const l = document.getElementById('L{line}'); \
+             return !!l && l.matches(':target') && l.textContent.includes('http://plain.example') \
+               && document.querySelectorAll('#source-file .hljs-name').length > 0;"
+        ),
+    )
+    .await;
+    client.close().await.expect("browser closes");
+}

@@ -607,3 +607,212 @@ fn a_project_without_email_templates_says_so() {
         run.stderr
     );
 }
+
+#[test]
+fn new_scaffolds_an_email_that_checks_clean_and_never_overwrites() {
+    let project = Project::starter();
+    let run = project.run(&["new", "gift-card"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("Created templates/gift-card.mjml (extends layouts/base.mjml)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("Added `gift_card:` to locales/en.yaml, locales/tr.yaml")
+    );
+    assert!(
+        run.stdout
+            .contains("http://127.0.0.1:3000/email/gift-card/en/default")
+    );
+    assert!(
+        project
+            .read("fixtures/gift-card/default.yaml")
+            .contains("first_name")
+    );
+    let check = project.run(&["check", "--template", "gift-card", "--strict"]);
+    assert_eq!(
+        check.code, 0,
+        "the scaffold passes every rule: {}",
+        check.stdout
+    );
+    let template = project.read("templates/gift-card.mjml");
+    let locale = project.read("locales/en.yaml");
+    let again = project.run(&["new", "gift-card"]);
+    assert_eq!(again.code, 2);
+    assert!(
+        again
+            .stderr
+            .contains("templates/gift-card.mjml: already exists"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(project.read("templates/gift-card.mjml"), template);
+    assert_eq!(
+        project.read("locales/en.yaml"),
+        locale,
+        "no second copy of the keys"
+    );
+    let bad = project.run(&["new", "../escape"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("lowercase letters, digits and hyphens"));
+}
+
+/// The minimal project with an image in assets/ and the template showing it.
+fn project_with_image(src: &str, base_url: Option<&str>) -> Project {
+    let project = Project::minimal();
+    project.write(
+        "templates/welcome.mjml",
+        &format!(
+            "---\nsubject: \"Welcome, {{{{ name }}}}\"\npreheader: Your account is ready to use today\n---\n<mjml><mj-body><mj-section><mj-column>\n<mj-image src=\"{src}\" alt=\"A welcome mat\" />\n<mj-text><p>{{{{ t.hello }}}} {{{{ name }}}}</p></mj-text>\n</mj-column></mj-section></mj-body></mjml>\n"
+        ),
+    );
+    std::fs::create_dir_all(project.path().join("assets/img")).unwrap();
+    std::fs::write(project.path().join("assets/img/mat.png"), b"\x89PNG mat").unwrap();
+    std::fs::write(project.path().join("assets/unused.png"), b"\x89PNG unused").unwrap();
+    if let Some(url) = base_url {
+        project.write(
+            "letterpress.yaml",
+            &format!("assets:\n  base-url: \"{url}\"\n"),
+        );
+    }
+    project
+}
+
+#[test]
+fn local_images_are_published_at_the_base_url_with_the_bundle() {
+    let project = project_with_image("assets/img/mat.png", Some("https://cdn.example.com/mail"));
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let html = project.read("out/en/welcome/basic.html");
+    assert!(
+        html.contains("src=\"https://cdn.example.com/mail/img/mat.png\""),
+        "rewritten to the base URL (a / added)"
+    );
+    assert!(!html.contains("\"assets/"), "no relative reference left");
+    assert_eq!(
+        std::fs::read(project.path().join("out/assets/img/mat.png")).unwrap(),
+        b"\x89PNG mat"
+    );
+    assert!(
+        !project.path().join("out/assets/unused.png").exists(),
+        "only files emails use are published"
+    );
+    let manifest = json(&project.read("out/manifest.json"));
+    assert_eq!(
+        manifest["emails"][0]["assets"],
+        serde_json::json!(["assets/img/mat.png"])
+    );
+}
+
+#[test]
+fn a_missing_local_image_or_base_url_fails_with_what_to_do() {
+    let missing = project_with_image("assets/img/Mat.png", Some("https://cdn.example.com/"));
+    let run = missing.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("templates/welcome.mjml:6:")
+            && run.stdout.contains("[assets.missing]")
+            && run.stdout.contains("did you mean assets/img/mat.png?"),
+        "{}",
+        run.stdout
+    );
+    let no_base = project_with_image("assets/img/mat.png", None);
+    let run = no_base.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("letterpress.yaml: error [assets.base-url]")
+            && run
+                .stdout
+                .contains("set assets.base-url in letterpress.yaml"),
+        "{}",
+        run.stdout
+    );
+    let relative = project_with_image("images/mat.png", Some("https://cdn.example.com/"));
+    let run = relative.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("[links.image-url]") && run.stdout.contains("put the file in assets/"),
+        "{}",
+        run.stdout
+    );
+    let http_base = project_with_image("assets/img/mat.png", Some("http://cdn.example.com/"));
+    let run = http_base.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("letterpress.yaml:2:") && run.stderr.contains("https://"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The repository's brand with a dark palette whose muted text is `muted`.
+fn dark_brand(muted: &str) -> String {
+    let brand = std::fs::read_to_string(Path::new(REPO).join("brand/brand.yaml")).unwrap();
+    let start = brand
+        .find("\ndark:\n")
+        .expect("the starter brand has a dark palette");
+    let (light, dark) = brand.split_at(start);
+    let dark: String = dark
+        .lines()
+        .map(|l| {
+            if l.trim_start().starts_with("muted:") {
+                format!("  muted: \"{muted}\"")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!("{light}{dark}\n")
+}
+
+#[test]
+fn the_dark_palette_reaches_every_email_and_its_contrast_is_checked() {
+    let project = Project::minimal();
+    project.write("brand/brand.yaml", &dark_brand("#a9b3ad"));
+    project.write(
+        "templates/welcome.mjml",
+        "---\nsubject: \"Welcome, {{ name }}\"\npreheader: Your account is ready to use today\n---\n<mjml><mj-body background-color=\"{{ brand.palette.background }}\"><mj-section background-color=\"{{ brand.palette.surface }}\"><mj-column>\n<mj-text><p>{{ t.hello }} {{ name }}</p></mj-text>\n<mj-text mj-class=\"muted\"><p>Small print</p></mj-text>\n</mj-column></mj-section></mj-body></mjml>\n",
+    );
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let html = project.read("out/en/welcome/basic.html");
+    assert!(html.contains("<meta name=\"color-scheme\" content=\"light dark\">"));
+    assert!(
+        html.contains(".lp-b-surface{background-color:#1e2522!important}"),
+        "{html}"
+    );
+    assert!(html.contains(".lp-c-muted{color:#a9b3ad!important}"));
+    assert!(html.contains("[data-ogsc] .lp-c-muted{color:#a9b3ad!important}"));
+    // a muted colour that reads in light but not on the dark card
+    project.write("brand/brand.yaml", &dark_brand("#3a4440"));
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "brand/brand.yaml: error [brand.contrast] in the dark scheme, dark `muted` (#3a4440) on `surface` (#1e2522)"
+        ),
+        "{}",
+        run.stdout
+    );
+    // without a dark palette, nothing of it
+    let plain = Project::minimal();
+    let brand = dark_brand("#a9b3ad");
+    let light: String = brand[..brand.find("\ndark:\n").unwrap()]
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("dark-url:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    plain.write("brand/brand.yaml", &light);
+    let run = plain.run(&["build"]);
+    assert_eq!(run.code, 0);
+    let html = plain.read("out/en/welcome/basic.html");
+    assert!(
+        !html.contains("color-scheme") && !html.contains("lp-"),
+        "untouched"
+    );
+}

@@ -288,7 +288,19 @@ fn marketing_without_unsubscribe_is_an_error() {
 fn off_palette_colour_is_flagged() {
     let body = CLEAN_BODY.replace("<mj-text>", "<mj-text color=\"#123456\">");
     let project = Project::new().template(FRONT, &body);
-    assert_eq!(project.rules(&[]), (0, ids(&["brand.off-palette"])));
+    // The repository's brand has a dark scheme: a hard-coded navy stays navy there, on the
+    // dark background, so it also fails contrast (in the dark scheme only).
+    assert_eq!(
+        project.rules(&[]),
+        (1, ids(&["brand.contrast", "brand.off-palette"]))
+    );
+    let (_, out) = project.run(&[]);
+    assert!(
+        out.contains("in the dark scheme, text `Your order is confirmed.` is #123456 on #151a18"),
+        "{out}"
+    );
+    let light = project.file("letterpress.yaml", "rules: {brand.contrast: off}\n");
+    assert_eq!(light.rules(&[]), (0, ids(&["brand.off-palette"])));
 }
 
 #[test]

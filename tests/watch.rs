@@ -140,8 +140,26 @@ fn watch_serves_built_html_byte_for_byte_and_nothing_else() {
     let server = watch(&project, 0);
     let (status, body) = get(&server.1, "/raw/order-confirmation/en/default.html");
     assert_eq!(status, 200);
-    let built = std::fs::read(out.join("en/order-confirmation/default.html")).unwrap();
-    assert!(body == built, "the frame gets exactly the built HTML");
+    let built = std::fs::read_to_string(out.join("en/order-confirmation/default.html")).unwrap();
+    // The starter kit publishes its images at assets.base-url; the preview serves them itself.
+    let base = "https://www.fernwood-home.example/email-assets/";
+    assert!(built.contains(&format!("src=\"{base}logo.png\"")));
+    assert!(
+        String::from_utf8(body).unwrap() == built.replace(base, "/assets/"),
+        "the frame gets exactly the built HTML, its local images pointed at the preview"
+    );
+    for image in ["logo.png", "logo-dark.png"] {
+        let (status, served) = get(&server.1, &format!("/assets/{image}"));
+        assert_eq!(status, 200, "{image}");
+        let published = std::fs::read(out.join("assets").join(image)).unwrap();
+        assert!(
+            served == published,
+            "{image} is served as the bundle publishes it"
+        );
+    }
+    let (status, source) = get(&server.1, "/source/templates/order-confirmation.mjml");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&source).contains("id=\"L1\""));
     let (status, page) = get(&server.1, "/email/order-confirmation/en/default");
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&page).contains("/_assets/live.js"));
@@ -150,6 +168,9 @@ fn watch_serves_built_html_byte_for_byte_and_nothing_else() {
         "/raw/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
         "/raw/order-confirmation/en/..%2f..%2f..%2fletterpress.yaml",
         "/%2fetc%2fpasswd",
+        "/assets/..%2f..%2fletterpress.yaml",
+        "/source/..%2fletterpress.yaml",
+        "/source/templates/../../etc/passwd",
     ] {
         let (status, body) = get(&server.1, target);
         assert_eq!(status, 400, "{target}");
@@ -159,8 +180,21 @@ fn watch_serves_built_html_byte_for_byte_and_nothing_else() {
         "/etc/passwd",
         "/templates/order-confirmation.mjml",
         "/letterpress.yaml",
+        "/assets/newsletter-spring.png.bak",
+        "/source/out/manifest.json",
+        "/source/assets/logo.png",
     ] {
         assert_eq!(get(&server.1, target).0, 404, "{target}");
+    }
+    // an image saved while watching is served anew
+    std::fs::write(project.join("assets/logo.png"), b"\x89PNG redrawn").unwrap();
+    let started = std::time::Instant::now();
+    while get(&server.1, "/assets/logo.png").1 != b"\x89PNG redrawn" {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the saved image is served"
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
     assert!(!project.join("out").exists(), "watch never writes out/");
 }
@@ -183,4 +217,61 @@ fn watch_says_when_its_port_is_taken() {
         stderr.contains(&format!("port {port}")) && stderr.contains("already in use"),
         "{stderr}"
     );
+}
+
+#[test]
+fn watch_on_all_interfaces_prints_network_urls_that_answer() {
+    let temp = tempfile::tempdir().unwrap();
+    let project = starter_kit(temp.path());
+    let mut child = Command::new(BIN)
+        .args(["watch", "--host", "0.0.0.0", "--port", "0", "--project"])
+        .arg(&project)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let server = Server(child, String::new());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let (etx, erx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = etx.send(line);
+        }
+    });
+    let mut lines = Vec::new();
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(if lines.is_empty() { 20 } else { 1 }))
+    {
+        lines.push(line);
+    }
+    let serving = lines
+        .iter()
+        .find(|l| l.contains("serving http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("the local URL first: {lines:?}"));
+    let port: String = serving
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let warning = erx.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
+    assert!(warning.contains("visible to the network"), "{warning}");
+    for line in lines.iter().filter(|l| l.contains("on your network:")) {
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap();
+        let addr = url.trim_start_matches("http://").trim_end_matches('/');
+        assert!(addr.ends_with(&format!(":{port}")), "{line}");
+        assert!(!addr.starts_with("127."), "not loopback: {line}");
+        assert_eq!(get(addr, "/").0, 200, "{url} answers");
+    }
+    drop(server);
 }

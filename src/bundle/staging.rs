@@ -188,6 +188,7 @@ mod tests {
                         list_unsubscribe: None,
                         list_unsubscribe_post: None,
                     },
+                    assets: Vec::new(),
                     html_bytes: 1,
                     text_bytes: 1,
                     sha256: String::new(),

@@ -10,6 +10,7 @@ use scraper::ElementRef;
 use super::css::{Decl, Sheet, colour_value};
 use super::{Ctx, Hit, sel};
 use crate::brand::Brand;
+use crate::dark::{Paint, Scheme};
 
 /// Families every client has (or a generic family), good as a fallback.
 const WEB_SAFE: [&str; 16] = [
@@ -77,6 +78,12 @@ fn allowed(ctx: &Ctx, rgb: [u8; 3]) -> bool {
     hex == "#ffffff"
         || hex == "#000000"
         || input.brand.palette.values().any(|c| c.as_str() == hex)
+        || input
+            .brand
+            .dark
+            .iter()
+            .flat_map(|dark| dark.values())
+            .any(|c| c.as_str() == hex)
         || input
             .config
             .allowed_colours
@@ -251,7 +258,11 @@ fn look(element: ElementRef, styles: &Styles) -> Look {
     look
 }
 
+/// Readable text in both schemes: the colours as written, and (when the brand has a dark
+/// palette) as the dark scheme repaints them, where text without a colour of its own gets the
+/// dark `text` and `background` roles.
 fn contrast(ctx: &Ctx, styles: &Styles, hits: &mut Vec<Hit>) {
+    let dark = Scheme::of(ctx.input.brand).filter(Scheme::has_dark);
     let mut seen = BTreeSet::new();
     for node in ctx.doc.root_element().descendants() {
         let Some(text) = node.value().as_text() else {
@@ -267,60 +278,107 @@ fn contrast(ctx: &Ctx, styles: &Styles, hits: &mut Vec<Hit>) {
         if look.hidden {
             continue;
         }
-        let fg = look.fg.unwrap_or([0, 0, 0]);
-        let bg = look.bg.unwrap_or([255, 255, 255]);
         let size = look.size.unwrap_or(16.0);
         let large = size >= 24.0 || (look.bold && size >= 18.66);
-        let needed = if large { 3.0 } else { 4.5 };
-        let ratio = ratio(fg, bg);
-        if ratio < needed && seen.insert((fg, bg, large)) {
-            let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
-            let brand = ctx.input.brand;
-            if let (Some(text_role), Some(back_role)) =
-                (role_of(brand, fg, FG_ROLES), role_of(brand, bg, BG_ROLES))
-            {
-                // Two palette colours: the palette is where to fix it, reported once there.
-                hits.push(Hit::new(
-                    "brand.contrast",
-                    format!(
-                        "palette `{text_role}` ({}) on `{back_role}` ({}): contrast {ratio:.2}:1, below {needed}:1 (WCAG AA{}); change `{text_role}` or `{back_role}` in brand/brand.yaml so they contrast more",
-                        hex(fg),
-                        hex(bg),
-                        if large { ", large text" } else { "" }
-                    ),
-                    Some(
-                        brand
-                            .palette_at
-                            .get(text_role)
-                            .cloned()
-                            .unwrap_or_else(|| crate::error::SourcePos::file("brand/brand.yaml")),
-                    ),
-                ));
-                continue;
-            }
-            let snippet: String = text.trim().chars().take(30).collect();
-            // Quoted text goes into CI logs: long digit runs (card or account numbers in
-            // sample data) are masked there, as the safety rules do.
-            let shown: String = if snippet.chars().filter(char::is_ascii_digit).count() >= 8 {
-                snippet
-                    .chars()
-                    .map(|c| if c.is_ascii_digit() { '•' } else { c })
-                    .collect()
-            } else {
-                snippet.clone()
+        let fg = look.fg.unwrap_or([0, 0, 0]);
+        let bg = look.bg.unwrap_or([255, 255, 255]);
+        let mut pairs = vec![(fg, bg, false)];
+        if let Some(dark) = &dark {
+            let repaint = |c: Option<[u8; 3]>, paint, default| {
+                c.map_or(default, |c| dark.dark_of(paint, c).unwrap_or(c))
             };
-            hits.push(Hit::new(
-                "brand.contrast",
-                format!(
-                    "text `{shown}` is {} on {}: contrast {ratio:.2}:1, below {needed}:1 (WCAG AA{}); darken the text or lighten the background",
-                    hex(fg),
-                    hex(bg),
-                    if large { ", large text" } else { "" }
-                ),
-                ctx.input.locate(&snippet),
+            pairs.push((
+                repaint(look.fg, Paint::Text, dark.default_text()),
+                repaint(look.bg, Paint::Background, dark.default_background()),
+                true,
             ));
         }
+        for (fg, bg, in_dark) in pairs {
+            if seen.insert((fg, bg, large, in_dark)) {
+                check_pair(ctx, text, [fg, bg], large, in_dark, hits);
+            }
+        }
     }
+}
+
+/// One text colour on one background, reported when below WCAG AA.
+fn check_pair(
+    ctx: &Ctx,
+    text: &str,
+    [fg, bg]: [[u8; 3]; 2],
+    large: bool,
+    in_dark: bool,
+    hits: &mut Vec<Hit>,
+) {
+    let needed = if large { 3.0 } else { 4.5 };
+    let ratio = ratio(fg, bg);
+    if ratio >= needed {
+        return;
+    }
+    let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
+    let brand = ctx.input.brand;
+    let palette = if in_dark {
+        brand.dark.as_ref()
+    } else {
+        Some(&brand.palette)
+    };
+    let roles = palette.and_then(|p| Some((role_of(p, fg, FG_ROLES)?, role_of(p, bg, BG_ROLES)?)));
+    if let Some((text_role, back_role)) = roles {
+        // Two palette colours: the palette is where to fix it, reported once there.
+        let (section, at) = if in_dark {
+            ("dark", crate::error::SourcePos::file("brand/brand.yaml"))
+        } else {
+            (
+                "palette",
+                brand
+                    .palette_at
+                    .get(text_role)
+                    .cloned()
+                    .unwrap_or_else(|| crate::error::SourcePos::file("brand/brand.yaml")),
+            )
+        };
+        hits.push(Hit::new(
+            "brand.contrast",
+            format!(
+                "{}`{text_role}` ({}) on `{back_role}` ({}): contrast {ratio:.2}:1, below {needed}:1 (WCAG AA{}); change `{text_role}` or `{back_role}` under {section}: in brand/brand.yaml so they contrast more",
+                if in_dark { "in the dark scheme, dark " } else { "palette " },
+                hex(fg),
+                hex(bg),
+                if large { ", large text" } else { "" }
+            ),
+            Some(at),
+        ));
+        return;
+    }
+    let snippet: String = text.trim().chars().take(30).collect();
+    // Quoted text goes into CI logs: long digit runs (card or account numbers in sample data)
+    // are masked there, as the safety rules do.
+    let shown: String = if snippet.chars().filter(char::is_ascii_digit).count() >= 8 {
+        snippet
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '•' } else { c })
+            .collect()
+    } else {
+        snippet.clone()
+    };
+    let (scheme, fix) = if in_dark {
+        (
+            "in the dark scheme, ",
+            "change the dark colours (dark: in brand/brand.yaml) or the colours the template sets",
+        )
+    } else {
+        ("", "darken the text or lighten the background")
+    };
+    hits.push(Hit::new(
+        "brand.contrast",
+        format!(
+            "{scheme}text `{shown}` is {} on {}: contrast {ratio:.2}:1, below {needed}:1 (WCAG AA{}); {fix}",
+            hex(fg),
+            hex(bg),
+            if large { ", large text" } else { "" }
+        ),
+        ctx.input.locate(&snippet),
+    ));
 }
 
 /// Palette roles preferred when a text colour is in the palette under several names.
@@ -329,10 +387,13 @@ const FG_ROLES: &[&str] = &["text", "muted", "link", "heading", "on-primary"];
 const BG_ROLES: &[&str] = &["surface", "background", "primary"];
 
 /// The palette role of `rgb`: one of `preferred` if it has several names, else the first.
-fn role_of<'a>(brand: &'a Brand, rgb: [u8; 3], preferred: &[&str]) -> Option<&'a str> {
+fn role_of<'a>(
+    palette: &'a std::collections::BTreeMap<String, crate::brand::Colour>,
+    rgb: [u8; 3],
+    preferred: &[&str],
+) -> Option<&'a str> {
     let hex = format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]);
-    let mut roles = brand
-        .palette
+    let mut roles = palette
         .iter()
         .filter(|(_, c)| c.as_str() == hex)
         .map(|(k, _)| k.as_str());
@@ -399,6 +460,44 @@ mod tests {
             "{}",
             finding.message
         );
+    }
+
+    #[test]
+    fn contrast_is_checked_in_the_dark_scheme_too() {
+        let dark = "dark:\n  primary: \"#8ab4f8\"\n  on-primary: \"#0b1b33\"\n  text: \"#e8eaed\"\n  muted: \"#3c4043\"\n  background: \"#202124\"\n  surface: \"#2d2e31\"\n  border: \"#5f6368\"\n  link: \"#8ab4f8\"\n";
+        let body = "<div style=\"background-color:#ffffff\"><p style=\"color:#222222\">Hello</p><p style=\"color:#555555\">Small print</p></div>";
+        let mut email = TestEmail::with_body(body);
+        assert!(email.rules("brand.").is_empty(), "light scheme reads well");
+        email.brand = crate::brand::Brand::parse(
+            &format!("{}{dark}", crate::brand::tests_sample()),
+            std::path::Path::new("brand/brand.yaml"),
+        )
+        .unwrap();
+        let findings = email.findings();
+        let contrast: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == "brand.contrast")
+            .collect();
+        // muted #555555 becomes #3c4043 on the dark surface #2d2e31: unreadable
+        assert_eq!(contrast.len(), 1, "{contrast:?}");
+        assert!(
+            contrast[0]
+                .message
+                .starts_with("in the dark scheme, dark `muted` (#3c4043) on `surface` (#2d2e31)"),
+            "{}",
+            contrast[0].message
+        );
+        assert_eq!(
+            contrast[0].location.as_ref().map(|l| l.file.clone()),
+            Some(std::path::PathBuf::from("brand/brand.yaml")),
+            "two palette colours: the palette is what to fix"
+        );
+        // the dark colours in the dark style block are not off-palette
+        email.html = email.html.replace(
+            "</head>",
+            "<style>@media (prefers-color-scheme: dark) { .x { color: #3c4043 !important; } }</style></head>",
+        );
+        assert!(email.rules("brand.off-palette").is_empty());
     }
 
     #[test]

@@ -99,6 +99,16 @@ fn image(
     once: &mut impl FnMut(&'static str, &str) -> bool,
 ) {
     let input = ctx.input;
+    if let Some(problem) = unloadable(src) {
+        if once("links.image-url", src) {
+            let shown: String = src.chars().take(60).collect();
+            hits.push(Hit::new(
+                "links.image-url",
+                format!("image `{shown}`: {problem}"),
+                input.locate(&shown),
+            ));
+        }
+    }
     if src.to_ascii_lowercase().starts_with("http://") && once("links.http", src) {
         hits.push(Hit::new(
             "links.http",
@@ -129,6 +139,32 @@ fn image(
         }
         Some(_) => {}
     }
+}
+
+/// Why no inbox can load an image from `src`, if none can. https and http (`links.http`) are
+/// loadable; local `assets/` references are the assets rules' business.
+fn unloadable(src: &str) -> Option<&'static str> {
+    let lower = src.to_ascii_lowercase();
+    // unrendered template syntax is subject.unrendered's to report
+    if lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || crate::assets::local_path(src).is_some()
+        || src.contains("{{")
+        || src.contains("{%")
+    {
+        return None;
+    }
+    Some(if src.is_empty() {
+        "the image has no src; give it an https URL or a file in assets/"
+    } else if lower.starts_with("data:") {
+        "embedded as a data: URL, which Gmail and Outlook do not show; put the file in assets/ or host it on https"
+    } else if lower.starts_with("cid:") {
+        "refers to an attachment (cid:), and letterpress attaches nothing; put the file in assets/ or host it on https"
+    } else if lower.starts_with("//") {
+        "a protocol-relative URL, which mail clients resolve unpredictably; write it with https://"
+    } else {
+        "a relative or local URL, which no inbox can load; put the file in assets/ and write assets/<name>, or use an https URL"
+    })
 }
 
 fn looks_like_filename(alt: &str, src: &str) -> bool {
@@ -201,6 +237,23 @@ mod tests {
             rules("<img src=\"HTTP://x.example/a.png\" alt=\"A\">"),
             ["links.http"]
         );
+    }
+
+    #[test]
+    fn images_no_inbox_can_load_are_flagged() {
+        for src in [
+            "images/hero.png",
+            "/img/a.png",
+            "//cdn.example/a.png",
+            "data:image/png;base64,iVBOR",
+            "cid:logo",
+            "file:///Users/me/a.png",
+        ] {
+            let found = rules(&format!("<img src=\"{src}\" alt=\"A\">"));
+            assert_eq!(found, ["links.image-url"], "{src}");
+        }
+        // local assets are the assets rules' business
+        assert!(rules("<img src=\"assets/a.png\" alt=\"A\">").is_empty());
     }
 
     #[test]

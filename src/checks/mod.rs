@@ -16,9 +16,10 @@ use crate::findings::{Finding, Severity};
 use crate::project::{Category, SourceFile};
 
 mod a11y;
+mod assets;
 mod brand;
 mod clients;
-mod css;
+pub(crate) mod css;
 mod links;
 mod marketing;
 mod markup;
@@ -152,6 +153,21 @@ pub const RULES: &[Rule] = &[
         summary: "A mailto: or tel: link that is malformed (no address, or not a phone number).",
     },
     Rule {
+        id: "links.image-url",
+        default: Severity::Error,
+        summary: "An image whose URL no inbox can load: relative (outside assets/), data:, cid:, file: or protocol-relative; use https or a file in assets/.",
+    },
+    Rule {
+        id: "assets.missing",
+        default: Severity::Error,
+        summary: "A reference to assets/<file> that is not in the project's assets/ folder (names are case-sensitive once published).",
+    },
+    Rule {
+        id: "assets.base-url",
+        default: Severity::Error,
+        summary: "Local assets are referenced but letterpress.yaml has no assets.base-url to publish them at: inboxes cannot load relative URLs.",
+    },
+    Rule {
         id: "safety.card-number",
         default: Severity::Error,
         summary: "A Luhn-valid 13-19 digit number in the email: never send a full card number.",
@@ -265,6 +281,8 @@ pub struct EmailInput<'a> {
     pub preheader_line: u32,
     /// The email's headers (From, Reply-To, List-Unsubscribe).
     pub headers: &'a crate::headers::Headers,
+    /// Local asset references that will not work (from the assets step).
+    pub assets: &'a [crate::assets::Problem],
 }
 
 impl EmailInput<'_> {
@@ -401,6 +419,7 @@ pub fn run(input: &EmailInput) -> Vec<Finding> {
     voice::check(&ctx, &mut hits);
     brand::check(&ctx, &mut hits);
     links::check(&ctx, &mut hits);
+    assets::check(&ctx, &mut hits);
     safety::check(&ctx, &mut hits);
     marketing::check(&ctx, &mut hits);
     plaintext::check(&ctx, &mut hits);

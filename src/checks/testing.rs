@@ -23,6 +23,7 @@ pub(crate) struct TestEmail {
     pub mjml: String,
     pub brand: Brand,
     pub template: SourceFile,
+    pub assets: Vec<crate::assets::Problem>,
 }
 
 impl TestEmail {
@@ -47,6 +48,7 @@ impl TestEmail {
                 file: PathBuf::from("templates/t.mjml"),
                 source: String::new(),
             },
+            assets: Vec::new(),
         }
     }
 
@@ -84,6 +86,7 @@ impl TestEmail {
             subject_line: 2,
             preheader_line: 3,
             headers: &headers,
+            assets: &self.assets,
         })
     }
 }

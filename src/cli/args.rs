@@ -31,6 +31,9 @@ pub enum Command {
     /// Serve a live preview of every email on localhost and rebuild it on each save (in memory:
     /// out/ is not touched).
     Watch(WatchArgs),
+    /// Scaffold a new email: a template from the layout, a fixture, and its strings in every
+    /// locale file (never overwrites anything).
+    New(NewArgs),
     /// Write the starter kit into a new or empty folder.
     Init {
         /// The folder to create.
@@ -100,17 +103,30 @@ pub struct RenderArgs {
     pub data: Option<PathBuf>,
 }
 
+/// Options of `new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The email's name: lowercase letters, digits and hyphens (e.g. welcome-back).
+    pub name: String,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// The layout to extend, under templates/layouts/ (default: base.mjml, or the only one).
+    #[arg(long)]
+    pub layout: Option<String>,
+}
+
 /// Options of `watch`.
 #[derive(Debug, Args)]
 pub struct WatchArgs {
     /// The project folder.
     #[arg(long, default_value = ".")]
     pub project: PathBuf,
-    /// Port to listen on (0 picks a free one; the URL is printed).
-    #[arg(long, default_value_t = 3000)]
-    pub port: u16,
+    /// Port to listen on (0 picks any free one). Default: 3000, or the next free port after it.
+    #[arg(long)]
+    pub port: Option<u16>,
     /// Address to listen on. The default serves this machine only; anything else exposes your
-    /// unreleased emails to the network.
+    /// unreleased emails to the network (0.0.0.0: every interface, for a phone on your Wi-Fi).
     #[arg(long, default_value = "127.0.0.1")]
     pub host: IpAddr,
     /// Open the index in the default browser.

@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Serve(args) => super::serve::run(&args),
         Command::Send(args) => super::send::run(&args),
         Command::Watch(args) => super::preview::run(&args),
+        Command::New(args) => super::scaffold::run(&args),
         Command::Init { dir } => init(&dir),
         Command::Rules => {
             print!("{}", output::rules(checks::RULES));
@@ -90,6 +91,11 @@ fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
     let failed = report.fails(args.strict);
     let mut wrote = None;
     if let (Some(staging), false) = (staging, failed) {
+        if let Err(err) =
+            bundle::asset_files(&report, pipeline.assets()).and_then(|a| staging.write(&a))
+        {
+            return fail(err);
+        }
         let manifest = bundle::manifest(&report, &project.config);
         match staging.commit(&manifest, &selection) {
             Ok(committed) => {

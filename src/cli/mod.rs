@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod output;
 mod preview;
+mod scaffold;
 mod send;
 mod serve;
 mod smtp;

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 use super::EXIT_OK;
 use super::args::ServeArgs;
 use super::commands::fail;
-use super::preview::server::{accept_forever, bind, host_allowed};
+use super::preview::listen;
+use super::preview::server::{accept_forever, host_allowed};
 
 /// An HTTP answer: status, JSON body and, for 405, the methods allowed.
 #[derive(Debug)]
@@ -54,8 +55,8 @@ pub fn run(args: &ServeArgs) -> u8 {
         Ok(p) => Arc::new(p),
         Err(err) => return fail(err),
     };
-    let listener = match bind(args.host, args.port) {
-        Ok(listener) => listener,
+    let listener = match listen::bind(args.host, Some(args.port)) {
+        Ok(listening) => listening.listener,
         Err(message) => return fail(message),
     };
     let workers = args

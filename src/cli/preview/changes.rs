@@ -29,6 +29,8 @@ pub enum Change {
         /// The case name.
         case: String,
     },
+    /// A file under `assets/` (an image the emails may show).
+    Asset,
     /// Not part of the sources (out/, editor temp files, …): ignored.
     Other,
 }
@@ -61,6 +63,7 @@ pub fn classify(rel: &Path) -> Change {
     match parts.as_slice() {
         ["letterpress.yaml"] => Change::Config,
         ["brand", ..] if yaml => Change::Brand,
+        ["assets", .., _] => Change::Asset,
         ["locales", _] if yaml => Change::Locale,
         ["templates", _] if ext == "mjml" => Change::Template(stem.to_string()),
         ["templates", _] if ext == "txt" => Change::TextTemplate(stem.to_string()),
@@ -98,6 +101,9 @@ pub struct Scope {
     pub templates: BTreeSet<String>,
     /// Every locale of these (template, case) pairs.
     pub fixtures: BTreeSet<(String, String)>,
+    /// A file of `assets/` changed: emails with `assets.*` findings are rebuilt (a missing file
+    /// may be there now); the others keep their HTML and reload the images that changed.
+    pub assets: bool,
 }
 
 impl Scope {
@@ -118,6 +124,7 @@ pub fn plan(changes: &[Change], dependants: &BTreeMap<String, BTreeSet<String>>)
     for change in changes {
         match change {
             Change::Config | Change::Brand | Change::Locale => return Plan::Everything,
+            Change::Asset => scope.assets = true,
             Change::Template(name) | Change::TextTemplate(name) => {
                 scope.templates.insert(name.clone());
             }
@@ -200,6 +207,14 @@ mod tests {
     fn sorts_each_kind_of_source() {
         assert_eq!(kind("letterpress.yaml"), Change::Config);
         assert_eq!(kind("brand/brand.yaml"), Change::Brand);
+        assert_eq!(kind("assets/img/logo.png"), Change::Asset);
+        assert_eq!(
+            plan(&[Change::Asset], &BTreeMap::new()),
+            Plan::Only(Scope {
+                assets: true,
+                ..Scope::default()
+            })
+        );
         assert_eq!(kind("locales/tr.yaml"), Change::Locale);
         assert_eq!(
             kind("templates/order-shipped.mjml"),

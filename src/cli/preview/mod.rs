@@ -6,14 +6,18 @@
 //! server-sent events stream that is told when a rebuild finished.
 
 mod changes;
+mod code;
+mod findings;
+mod images;
+pub(super) mod listen;
 mod pages;
 mod router;
 pub(super) mod server;
 mod site;
+mod sources;
 mod test_send;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::IpAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -37,7 +41,7 @@ use site::{Problem, Site};
 const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// Folders of a project whose files are sources, watched recursively.
-const SOURCE_DIRS: [&str; 4] = ["brand", "templates", "locales", "fixtures"];
+const SOURCE_DIRS: [&str; 5] = ["brand", "templates", "locales", "fixtures", "assets"];
 
 /// Who uses each shared file, from the last project that loaded.
 type Dependants = BTreeMap<String, BTreeSet<String>>;
@@ -56,13 +60,16 @@ pub fn run(args: &WatchArgs) -> u8 {
     }
     let site: Shared = Arc::new(RwLock::new(Site::default()));
     let hub = Arc::new(Hub::default());
-    let http = match server::bind(args.host, args.port) {
-        Ok(http) => http,
+    let listening = match listen::bind(args.host, args.port) {
+        Ok(listening) => listening,
         Err(message) => return fail(message),
     };
     let mut dependants = rebuild(&root, &site, &Plan::Everything).unwrap_or_default();
-    let port = http.local_addr().map_or(args.port, |a| a.port());
-    let url = url_of(args.host, port);
+    let url = listen::local_url(args.host, listening.port);
+    if let Some(notice) = &listening.notice {
+        eprintln!("{notice}");
+    }
+    let http = listening.listener;
     let loopback = args.host.is_loopback();
     if !loopback {
         eprintln!(
@@ -89,6 +96,9 @@ pub fn run(args: &WatchArgs) -> u8 {
         "letterpress watch: serving {url} (watching {}; Ctrl-C to stop)",
         root.display()
     );
+    for lan in listen::network_urls(args.host, listening.port) {
+        println!("  on your network: {lan} (open it on a phone on the same network)");
+    }
     if args.open {
         open_browser(&url);
     }
@@ -197,7 +207,10 @@ fn rebuild_now(root: &Path, site: &Shared, plan: &Plan) -> Option<Dependants> {
         Ok(pipeline) => pipeline,
         Err(err) => {
             eprintln!("error: {err}");
-            server::write(site).fail(site::problem_from(&err, root));
+            let sources = sources::read(root);
+            let mut site = server::write(site);
+            site.sources = sources;
+            site.fail(site::problem_from(&err, root));
             return None;
         }
     };
@@ -217,22 +230,24 @@ fn rebuild_now(root: &Path, site: &Shared, plan: &Plan) -> Option<Dependants> {
         }
     }
     let built = report.emails.len();
+    let sources = sources::read(root);
     server::write(site).update(&pipeline, &ids, report.emails);
+    let (wanted, old) = {
+        let site = read_site(site);
+        (site.used_assets(), site.images.clone())
+    };
+    let images = images::load(pipeline.assets(), root, &wanted, &old);
+    {
+        let mut site = server::write(site);
+        site.sources = sources;
+        site.set_images(images);
+    }
     println!(
         "rebuilt {built} of {} emails in {} ms",
         ids.len(),
         started.elapsed().as_millis()
     );
     Some(changes::dependants(&pipeline.project))
-}
-
-fn url_of(host: IpAddr, port: u16) -> String {
-    match host {
-        IpAddr::V4(ip) if ip.is_unspecified() => format!("http://127.0.0.1:{port}/"),
-        IpAddr::V6(ip) if ip.is_unspecified() => format!("http://[::1]:{port}/"),
-        IpAddr::V4(ip) => format!("http://{ip}:{port}/"),
-        IpAddr::V6(ip) => format!("http://[{ip}]:{port}/"),
-    }
 }
 
 /// Opens `url` in the desktop's browser; a failure is only reported.
@@ -259,19 +274,6 @@ fn open_browser(url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn prints_a_url_that_a_browser_can_open() {
-        assert_eq!(
-            url_of("127.0.0.1".parse().unwrap(), 3000),
-            "http://127.0.0.1:3000/"
-        );
-        assert_eq!(
-            url_of("0.0.0.0".parse().unwrap(), 80),
-            "http://127.0.0.1:80/"
-        );
-        assert_eq!(url_of("::1".parse().unwrap(), 3000), "http://[::1]:3000/");
-    }
 
     fn event(kind: EventKind, paths: &[&str]) -> DebouncedEvent {
         let mut event = notify::Event::new(kind);

@@ -11,6 +11,31 @@ pub const CSS: &str = include_str!("assets/preview.css");
 pub const UI_JS: &str = include_str!("assets/preview.js");
 /// The live-reload script (server-sent events), in preview pages only.
 pub const LIVE_JS: &str = include_str!("assets/live.js");
+/// The syntax colouring module, over the vendored highlight.js.
+pub const HIGHLIGHT_JS: &str = include_str!("assets/highlight.js");
+
+/// highlight.js 11.11.1 (BSD-3-Clause): the core and the grammars the preview uses.
+const VENDOR: [(&str, &str); 4] = [
+    (
+        "core.min.js",
+        include_str!("assets/vendor/highlight/core.min.js"),
+    ),
+    (
+        "xml.min.js",
+        include_str!("assets/vendor/highlight/xml.min.js"),
+    ),
+    (
+        "yaml.min.js",
+        include_str!("assets/vendor/highlight/yaml.min.js"),
+    ),
+    (
+        "django.min.js",
+        include_str!("assets/vendor/highlight/django.min.js"),
+    ),
+];
+
+/// Where local assets are served; the emails' references point here in the preview.
+const ASSETS_PATH: &str = "/assets/";
 
 /// The path of the server-sent events stream, handled by the server itself.
 pub const EVENTS: &str = "/_events";
@@ -62,6 +87,18 @@ pub fn route(method: &str, url: &str, site: &Site) -> Reply {
         ["_assets", "preview.css"] => Reply::new(200, "text/css; charset=utf-8", CSS),
         ["_assets", "preview.js"] => Reply::new(200, "text/javascript; charset=utf-8", UI_JS),
         ["_assets", "live.js"] => Reply::new(200, "text/javascript; charset=utf-8", LIVE_JS),
+        ["_assets", "highlight.js"] => {
+            Reply::new(200, "text/javascript; charset=utf-8", HIGHLIGHT_JS)
+        }
+        ["_assets", "vendor", "highlight", file] => match VENDOR.iter().find(|(n, _)| n == file) {
+            Some((_, js)) => Reply::new(200, "text/javascript; charset=utf-8", *js),
+            None => Reply::error(404, "not found"),
+        },
+        ["assets", rest @ ..] | ["raw", _, _, "assets", rest @ ..] => asset(site, rest),
+        ["source", rest @ ..] if !rest.is_empty() => match pages::source(site, &rest.join("/")) {
+            Some(page) => Reply::html(page),
+            None => Reply::error(404, "not a source file of this project"),
+        },
         ["_version"] => Reply::new(200, "text/plain", site.version.to_string()),
         ["email", template, locale, fixture] => {
             match pages::email(site, &email_id(template, locale, fixture)) {
@@ -85,15 +122,38 @@ fn raw(site: &Site, template: &str, locale: &str, file: &str) -> Reply {
         return Reply::error(404, "no such email");
     };
     match (&slot.last_good, html) {
-        (Some(content), true) => Reply {
-            email_html: true,
-            ..Reply::new(200, "text/html; charset=utf-8", content.html.clone())
-        },
+        (Some(content), true) => {
+            // the built HTML, with its local assets pointed at this server
+            let from = site.asset_base.as_deref().unwrap_or("assets/");
+            let html =
+                letterpress::assets::relocate(&content.html, from, ASSETS_PATH, &content.assets);
+            Reply {
+                email_html: true,
+                ..Reply::new(200, "text/html; charset=utf-8", html)
+            }
+        }
         (Some(content), false) => {
             Reply::new(200, "text/plain; charset=utf-8", content.text.clone())
         }
         (None, true) => Reply::html(pages::never_built()),
         (None, false) => Reply::error(404, "this email has not built yet"),
+    }
+}
+
+/// A local asset an email uses, from memory (served with the same no-script policy as the
+/// emails: an SVG opened on its own cannot run anything).
+fn asset(site: &Site, segments: &[&str]) -> Reply {
+    let path = segments.join("/");
+    match site.images.get(&path) {
+        Some(image) => Reply {
+            email_html: true,
+            ..Reply::new(
+                200,
+                super::images::content_type(&path),
+                image.bytes.as_ref().clone(),
+            )
+        },
+        None => Reply::error(404, "no email uses this file of assets/"),
     }
 }
 
@@ -170,6 +230,7 @@ mod tests {
                 preheader: "It is on its way".into(),
                 html: "<html><body><p>Hello</p></body></html>".into(),
                 text: "Hello".into(),
+                assets: vec![],
             }),
             findings: vec![],
         };
@@ -239,6 +300,56 @@ mod tests {
         ] {
             assert_eq!(route("GET", url, &site).status, 404, "{url}");
         }
+    }
+
+    #[test]
+    fn serves_local_assets_and_sources_from_memory_only() {
+        let mut site = site();
+        let id = EmailId {
+            template: "order".into(),
+            locale: "en".into(),
+            fixture: "default".into(),
+        };
+        let slot = site.emails.get_mut(&id).unwrap();
+        let content = slot.last_good.as_mut().unwrap();
+        content.html =
+            "<img src=\"https://cdn.example/e/logo.png\"><img src=\"https://cdn.example/e/x.png\">"
+                .into();
+        content.assets = vec!["logo.png".into()];
+        site.asset_base = Some("https://cdn.example/e/".into());
+        site.images.insert(
+            "logo.png".into(),
+            super::super::images::Image::from_bytes(b"\x89PNG"),
+        );
+        site.sources.insert(
+            "templates/order.mjml".into(),
+            std::sync::Arc::from("<mjml>\n</mjml>\n"),
+        );
+        let raw = route("GET", "/raw/order/en/default.html", &site);
+        assert_eq!(
+            String::from_utf8(raw.body).unwrap(),
+            "<img src=\"/assets/logo.png\"><img src=\"https://cdn.example/e/x.png\">",
+            "only the email's own local assets point at the preview"
+        );
+        let logo = route("GET", "/assets/logo.png", &site);
+        assert_eq!((logo.status, logo.content_type), (200, "image/png"));
+        assert_eq!(logo.body, b"\x89PNG");
+        assert!(logo.email_html, "served with the no-script policy");
+        let relative = route("GET", "/raw/order/en/assets/logo.png", &site);
+        assert_eq!(
+            relative.status, 200,
+            "relative references (no base URL) resolve too"
+        );
+        assert_eq!(route("GET", "/assets/other.png", &site).status, 404);
+        let source = route("GET", "/source/templates/order.mjml", &site);
+        assert_eq!(source.status, 200);
+        assert!(
+            String::from_utf8(source.body)
+                .unwrap()
+                .contains("id=\"L2\"")
+        );
+        assert_eq!(route("GET", "/source/letterpress.yaml", &site).status, 404);
+        assert_eq!(route("GET", "/source", &site).status, 404);
     }
 
     #[test]

@@ -6,7 +6,6 @@
 //! through [`acceptor_panicked`].
 
 use std::io::Write;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -73,28 +72,6 @@ impl Hub {
             .unwrap_or_else(PoisonError::into_inner)
             .retain(|tx| tx.send(version).is_ok());
     }
-}
-
-/// Binds the listening socket, with a message that says what to do when it cannot.
-pub fn bind(host: IpAddr, port: u16) -> Result<std::net::TcpListener, String> {
-    let addr = SocketAddr::new(host, port);
-    let listener = std::net::TcpListener::bind(addr).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => format!(
-            "port {port} on {host} is already in use: stop the other server or pick another port with --port N"
-        ),
-        std::io::ErrorKind::AddrNotAvailable => {
-            format!("cannot listen on {host}: not an address of this machine (try --host 127.0.0.1)")
-        }
-        _ => format!("cannot listen on {addr}: {e}"),
-    })?;
-    // answers go out whole instead of their last packet waiting on the client's delayed ACK;
-    // Linux hands the option on to every accepted connection
-    let _ = socket2::SockRef::from(&listener).set_tcp_nodelay(true);
-    // tiny_http takes a listener of its own; trying once here reports a problem at start.
-    listener
-        .try_clone()
-        .map(|_| listener)
-        .map_err(|e| format!("cannot serve on {addr}: {e}"))
 }
 
 /// Serves requests on `listener` with `workers` threads (each with the large stack emails are
@@ -302,17 +279,6 @@ fn events(request: tiny_http::Request, site: &Shared, hub: &Hub) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_taken_port_is_a_clear_error() {
-        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = taken.local_addr().unwrap().port();
-        let err = bind("127.0.0.1".parse().unwrap(), port).expect_err("port is taken");
-        assert!(
-            err.contains(&format!("port {port}")) && err.contains("--port"),
-            "{err}"
-        );
-    }
 
     #[test]
     fn answers_only_to_local_host_names() {

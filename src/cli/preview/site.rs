@@ -8,6 +8,8 @@ use letterpress::pipeline::{Content, Pipeline};
 use letterpress::{Email, EmailId, ProjectError, SourcePos};
 
 use super::changes::Plan;
+use super::images::{self, Images};
+use super::sources::Sources;
 
 /// An error to show in the overlay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +48,14 @@ pub struct Site {
     pub project_error: Option<Problem>,
     /// Bumped on every rebuild.
     pub version: u64,
+    /// The project's text files, for code frames and source pages.
+    pub sources: Sources,
+    /// Local assets the emails use, served at `/assets/…`.
+    pub images: Images,
+    /// `assets.base-url` the emails were built with (`None`: references stay `assets/…`).
+    pub asset_base: Option<String>,
+    /// Whether the brand has a dark palette (the Dark view says so when it has none).
+    pub has_dark: bool,
 }
 
 impl Site {
@@ -62,6 +72,8 @@ impl Site {
         self.sender_email = brand.company.sender_email.clone().unwrap_or_default();
         self.clip = pipeline.project.config.budgets.gmail_clip;
         self.smtp_url = pipeline.project.config.smtp.as_ref().map(|s| s.url.clone());
+        self.asset_base = pipeline.project.config.assets.base();
+        self.has_dark = brand.dark.is_some();
         let current: std::collections::HashSet<&EmailId> = ids.iter().collect();
         self.emails.retain(|id, _| current.contains(id));
         for email in built {
@@ -97,6 +109,33 @@ impl Site {
         }
     }
 
+    /// Every local asset the emails' last good content uses.
+    pub fn used_assets(&self) -> std::collections::BTreeSet<String> {
+        self.emails
+            .values()
+            .filter_map(|slot| slot.last_good.as_ref())
+            .flat_map(|content| content.assets.iter().cloned())
+            .collect()
+    }
+
+    /// Takes in a new set of local assets; emails showing one that changed get a new
+    /// revision, so open pages reload their frame.
+    pub fn set_images(&mut self, images: Images) {
+        let changed = images::changed(&self.images, &images);
+        if !changed.is_empty() {
+            for slot in self.emails.values_mut() {
+                let uses = slot
+                    .last_good
+                    .as_ref()
+                    .is_some_and(|c| c.assets.iter().any(|a| changed.contains(a)));
+                if uses {
+                    slot.revision += 1;
+                }
+            }
+        }
+        self.images = images;
+    }
+
     /// The emails a plan rebuilds among `ids` (sorted): those in scope, and new ones. While
     /// the project is broken every plan rebuilds everything, as changes were not applied.
     pub fn to_rebuild(&self, plan: &Plan, ids: &[EmailId]) -> Vec<EmailId> {
@@ -105,8 +144,20 @@ impl Site {
             Plan::Only(scope) if self.project_error.is_none() => scope,
             _ => return ids.to_vec(),
         };
+        let asset_findings = |id: &EmailId| {
+            self.emails.get(id).is_some_and(|slot| {
+                slot.email
+                    .findings
+                    .iter()
+                    .any(|f| f.rule.starts_with("assets."))
+            })
+        };
         ids.iter()
-            .filter(|id| scope.contains(id) || !self.emails.contains_key(id))
+            .filter(|id| {
+                scope.contains(id)
+                    || !self.emails.contains_key(id)
+                    || (scope.assets && asset_findings(id))
+            })
             .cloned()
             .collect()
     }
@@ -181,6 +232,7 @@ mod tests {
                 preheader: "Pre".into(),
                 html: h.into(),
                 text: "text".into(),
+                assets: vec![],
             }),
             findings: if html.is_none() {
                 vec![Finding::error(
@@ -234,7 +286,7 @@ mod tests {
         let ids = vec![id("a", "en", "x"), id("b", "en", "x"), id("c", "en", "x")];
         let plan = Plan::Only(Scope {
             templates: BTreeSet::from(["a".to_string()]),
-            fixtures: BTreeSet::new(),
+            ..Scope::default()
         });
         assert_eq!(
             site.to_rebuild(&plan, &ids),
@@ -242,6 +294,43 @@ mod tests {
         );
         assert!(site.to_rebuild(&Plan::Nothing, &ids).is_empty());
         assert_eq!(site.to_rebuild(&Plan::Everything, &ids), ids);
+    }
+
+    #[test]
+    fn an_asset_change_rebuilds_only_emails_with_asset_findings() {
+        let mut missing = email(id("b", "en", "x"), Some("b"));
+        missing.findings = vec![Finding::error(
+            "assets.missing",
+            "`assets/a.png` is not in the project's assets/ folder",
+            None,
+        )];
+        let site = site_with(vec![email(id("a", "en", "x"), Some("a")), missing]);
+        let ids = vec![id("a", "en", "x"), id("b", "en", "x")];
+        let plan = Plan::Only(Scope {
+            assets: true,
+            ..Scope::default()
+        });
+        assert_eq!(site.to_rebuild(&plan, &ids), vec![id("b", "en", "x")]);
+    }
+
+    #[test]
+    fn a_changed_image_reloads_the_emails_that_show_it() {
+        let mut shows = email(id("a", "en", "x"), Some("a"));
+        shows.content.as_mut().unwrap().assets = vec!["logo.png".into()];
+        let mut site = site_with(vec![shows, email(id("b", "en", "x"), Some("b"))]);
+        let image = |b: &[u8]| super::super::images::Image::from_bytes(b);
+        site.set_images(Images::from([("logo.png".to_string(), image(b"one"))]));
+        let before = (
+            site.emails[&id("a", "en", "x")].revision,
+            site.emails[&id("b", "en", "x")].revision,
+        );
+        site.set_images(Images::from([("logo.png".to_string(), image(b"two"))]));
+        assert_eq!(site.emails[&id("a", "en", "x")].revision, before.0 + 1);
+        assert_eq!(
+            site.emails[&id("b", "en", "x")].revision,
+            before.1,
+            "does not show it"
+        );
     }
 
     #[test]
@@ -253,8 +342,8 @@ mod tests {
         });
         let ids = vec![id("a", "en", "x"), id("b", "en", "x")];
         let fixture_only = Plan::Only(Scope {
-            templates: BTreeSet::new(),
             fixtures: BTreeSet::from([("a".to_string(), "x".to_string())]),
+            ..Scope::default()
         });
         assert_eq!(site.to_rebuild(&fixture_only, &ids), ids);
     }

@@ -18,7 +18,13 @@
     version = doc.body.dataset.version;
     for (const el of document.querySelectorAll('[data-live]')) {
       const fresh = doc.getElementById(el.id);
-      if (fresh) el.replaceWith(document.importNode(fresh, true));
+      if (!fresh) continue;
+      const node = document.importNode(fresh, true);
+      if (el.tagName === 'DETAILS' && 'toggled' in el.dataset) {
+        node.open = el.open; // the reader opened or closed it: keep that
+        node.dataset.toggled = '';
+      }
+      el.replaceWith(node);
     }
     const frame = document.getElementById('email'), next = doc.getElementById('email');
     if (frame && next && frame.getAttribute('src') !== next.getAttribute('src')) frame.src = next.getAttribute('src');
