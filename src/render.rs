@@ -2,7 +2,7 @@
 //! subject, preheader, MJML body and (optional) hand-written text rendered with the context
 //! `brand`, `locale`, `t`, `email` and the fixture's data.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
@@ -10,6 +10,7 @@ use tera::{Context, Tera};
 
 use crate::error::SourcePos;
 use crate::findings::Finding;
+use crate::locale::keys::{self, Marked};
 use crate::project::{EmailTemplate, Project, SourceFile};
 
 /// Suffix of the Tera name of a template's subject line.
@@ -26,6 +27,8 @@ pub struct Engine {
     broken: BTreeMap<String, Finding>,
     brand: tera::Value,
     locales: BTreeMap<String, tera::Value>,
+    /// Each locale's strings with markers in place of text, to trace the keys an email uses.
+    marked: BTreeMap<String, (Marked, tera::Value)>,
 }
 
 /// What Tera produced for one email.
@@ -47,6 +50,7 @@ impl Engine {
     pub fn new(project: &Project) -> Engine {
         let mut tera = Tera::new();
         tera.autoescape_on([".mjml"]);
+        crate::locale::filters::register(&mut tera, &project.locales.cldr);
         let mut files = BTreeMap::new();
         let mut broken = BTreeMap::new();
         for file in &project.shared {
@@ -63,6 +67,16 @@ impl Engine {
             .iter()
             .map(|(code, strings)| (code.clone(), tera::Value::from_serializable(strings)))
             .collect();
+        let marked = project
+            .locales
+            .strings
+            .iter()
+            .map(|(code, strings)| {
+                let marked = keys::mark(strings);
+                let value = tera::Value::from_serializable(&marked.value);
+                (code.clone(), (marked, value))
+            })
+            .collect();
         for finding in broken.values_mut() {
             locate(&files, finding);
         }
@@ -72,6 +86,7 @@ impl Engine {
             broken,
             brand,
             locales,
+            marked,
         }
     }
 
@@ -82,23 +97,59 @@ impl Engine {
         locale: &str,
         data: &Map<String, Value>,
     ) -> Result<Rendered, Finding> {
+        let t = self
+            .locales
+            .get(locale)
+            .cloned()
+            .unwrap_or_else(|| tera::Value::from_serializable(&Map::new()));
+        self.render_with(template, locale, data, t, false)
+    }
+
+    /// The locale keys one email uses, found by rendering it with every string of `t` marked
+    /// (see [`crate::locale::keys`]). `None` when that render fails (the real render reports
+    /// why).
+    pub fn used_keys(
+        &self,
+        template: &EmailTemplate,
+        locale: &str,
+        data: &Map<String, Value>,
+    ) -> Option<BTreeSet<Vec<String>>> {
+        let (marked, t) = self.marked.get(locale)?;
+        let rendered = self
+            .render_with(template, locale, data, t.clone(), true)
+            .ok()?;
+        let mut used = BTreeSet::new();
+        for part in [&rendered.subject, &rendered.preheader, &rendered.mjml] {
+            marked.collect(part, &mut used);
+        }
+        if let Some(text) = &rendered.text {
+            marked.collect(text, &mut used);
+        }
+        Some(used)
+    }
+
+    fn render_with(
+        &self,
+        template: &EmailTemplate,
+        locale: &str,
+        data: &Map<String, Value>,
+        t: tera::Value,
+        tracing: bool,
+    ) -> Result<Rendered, Finding> {
         let front = template.front.as_ref().map_err(Clone::clone)?;
         if let Some(finding) = self.broken.get(&template.body.name) {
             return Err(finding.clone());
         }
         let mut context = Context::new();
+        if tracing {
+            context.insert(keys::TRACING, &true);
+        }
         for (key, value) in data {
             context.insert_value(key.clone(), tera::Value::from_serializable(value));
         }
         context.insert_value("brand", self.brand.clone());
         context.insert("locale", locale);
-        context.insert_value(
-            "t",
-            self.locales
-                .get(locale)
-                .cloned()
-                .unwrap_or_else(|| tera::Value::from_serializable(&Map::new())),
-        );
+        context.insert_value("t", t);
         let mut email = serde_json::json!({
             "template": template.name,
             "category": front.category,
