@@ -24,6 +24,7 @@ pub mod findings;
 pub mod html;
 pub mod locale;
 pub mod mjml;
+pub mod overlay;
 pub mod pipeline;
 pub mod plaintext;
 pub mod project;

@@ -210,9 +210,9 @@ impl Pipeline {
             .iter()
             .find(|f| f.name == id.fixture);
         match (template, fixture) {
-            (Some(template), Some(fixture)) => match &fixture.data {
-                Ok(data) => self.build_with(template, &id.locale, &id.fixture, data),
-                Err(finding) => failed(id.clone(), template, finding.clone()),
+            (Some(template), Some(fixture)) => match fixture.data_for(&id.locale) {
+                Ok(data) => self.build_with(template, &id.locale, &id.fixture, &data),
+                Err(finding) => failed(id.clone(), template, finding),
             },
             _ => Email {
                 id: id.clone(),

@@ -163,8 +163,8 @@ fn render(args: &RenderArgs) -> u8 {
             Err(err) => return fail(err),
         },
         None => match project.fixtures_of(&template.name).first() {
-            Some(f) => match &f.data {
-                Ok(data) => (f.name.clone(), data.clone()),
+            Some(f) => match f.data_for(&locale) {
+                Ok(data) => (f.name.clone(), data),
                 Err(finding) => return fail(finding),
             },
             None => ("default".to_string(), serde_json::Map::new()),
