@@ -22,6 +22,7 @@ pub mod config;
 pub mod error;
 pub mod findings;
 pub mod html;
+pub mod l10n;
 pub mod locale;
 pub mod mjml;
 pub mod overlay;
@@ -29,6 +30,7 @@ pub mod pipeline;
 pub mod plaintext;
 pub mod project;
 pub mod render;
+pub mod spelling;
 pub mod starter;
 pub mod yaml;
 

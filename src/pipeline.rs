@@ -124,6 +124,7 @@ pub struct Pipeline {
     pub project: Project,
     engine: Engine,
     compiler: Compiler,
+    l10n: crate::l10n::Resources,
 }
 
 thread_local! {
@@ -151,15 +152,18 @@ impl Pipeline {
                 message,
             }
         })?;
+        let l10n = crate::l10n::Resources::new(&project);
         Ok(Pipeline {
             project,
             engine,
             compiler,
+            l10n,
         })
     }
 
     /// Every email the selection covers, sorted by template, locale, fixture. Unknown names
-    /// are an error that lists what exists.
+    /// are an error that lists what exists. The first email of each locale will carry the
+    /// findings about the locale as a whole (a missing dictionary, unused keys).
     pub fn emails(&self, selection: &Selection) -> Result<Vec<EmailId>, ProjectError> {
         let project = &self.project;
         for name in &selection.templates {
@@ -198,6 +202,7 @@ impl Pipeline {
                 }
             }
         }
+        self.l10n.select(&ids);
         Ok(ids)
     }
 
@@ -243,7 +248,9 @@ impl Pipeline {
             fixture: fixture.to_string(),
         };
         IN_EMAIL.with(|f| f.set(true));
-        let result = catch_unwind(AssertUnwindSafe(|| self.run_steps(template, locale, data)));
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            self.run_steps(template, locale, fixture, data)
+        }));
         IN_EMAIL.with(|f| f.set(false));
         let (content, mut findings) = match result {
             Ok(Ok((content, findings))) => (Some(content), findings),
@@ -269,6 +276,7 @@ impl Pipeline {
         &self,
         template: &EmailTemplate,
         locale: &str,
+        fixture: &str,
         data: &Map<String, Value>,
     ) -> Result<(Content, Vec<Finding>), Finding> {
         let file = &template.body.file;
@@ -303,6 +311,17 @@ impl Pipeline {
         let sources: Vec<&SourceFile> = std::iter::once(&template.body)
             .chain(&self.project.shared)
             .collect();
+        let used = self.engine.used_keys(template, locale, data);
+        let l10n_email = crate::l10n::Email {
+            template,
+            locale,
+            fixture,
+            data,
+            overrides: &front.rules,
+        };
+        let locale_input = self
+            .l10n
+            .input(&self.project, &self.engine, &l10n_email, used.as_ref());
         let findings = checks::run(&EmailInput {
             html: &html,
             text: &text,
@@ -318,6 +337,7 @@ impl Pipeline {
             sources: &sources,
             subject_line: template.subject_line,
             preheader_line: template.preheader_line,
+            locale: Some(&locale_input),
         });
         let content = Content {
             subject,

@@ -78,6 +78,7 @@ impl TestEmail {
             sources: &sources,
             subject_line: 2,
             preheader_line: 3,
+            locale: None,
         })
     }
 }

@@ -1,0 +1,315 @@
+//! Locale rules: a key the email uses that its locale lacks (`locale.missing-key`), keys nothing
+//! uses (`locale.unused-key`), and passages written in another language than the email's
+//! (`locale.language`, by whatlang's trigram models).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::{Ctx, Hit};
+use crate::error::{SourcePos, line_col};
+use crate::locale::{Locales, keys};
+use crate::spelling::Speller;
+
+/// What the localisation and spelling rules need about one email besides its content.
+#[derive(Debug)]
+pub struct LocaleInput<'a> {
+    /// The email's locale code, e.g. `tr`.
+    pub code: &'a str,
+    /// The CLDR locale it is formatted and spelled as, e.g. `en-GB`.
+    pub cldr: &'a str,
+    /// The project's locales (own strings, sources, default).
+    pub locales: &'a Locales,
+    /// The locale keys the email used; `None` when they could not be traced.
+    pub used: Option<&'a BTreeSet<Vec<String>>>,
+    /// Keys of this locale's file that no email of the project uses, reported with this email.
+    pub unused: &'a [Vec<String>],
+    /// The spelling dictionary, or why there is none.
+    pub spelling: Spelling<'a>,
+    /// The project folder and the email's fixture files (relative), to point at data.
+    pub root: &'a Path,
+    /// The fixture case and its locale overlay, when the data came from fixtures.
+    pub fixture_files: Vec<PathBuf>,
+}
+
+/// The spelling dictionary of an email's locale.
+#[derive(Debug, Clone, Copy)]
+pub enum Spelling<'a> {
+    /// `spelling.word` is off: nothing was loaded.
+    Off,
+    /// Loaded.
+    Ready(&'a Speller),
+    /// None could be loaded: `reason` says why and what to install; `report` is true for the
+    /// one email per locale that says so.
+    Missing {
+        /// Why, in a designer's words.
+        reason: &'a str,
+        /// Whether this email reports it.
+        report: bool,
+    },
+}
+
+/// Fewest words a passage needs before its language is judged.
+const MIN_WORDS: usize = 6;
+/// Data values with fewer words than this (names, address lines, carriers, product names) are
+/// labels, not prose: they are left out of the passages whose language is judged.
+const LABEL_WORDS: usize = 4;
+/// Languages whatlang confuses with each other: a passage detected as one of a group is not
+/// reported in an email in another of the same group.
+const NEIGHBOURS: &[&[&str]] = &[
+    &["tr", "az"],
+    &["hr", "sr", "bs"],
+    &["id", "ms"],
+    &["da", "nb", "nn", "no"],
+];
+
+pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
+    let Some(input) = ctx.input.locale else {
+        return;
+    };
+    missing_keys(ctx, input, hits);
+    unused_keys(input, hits);
+    language(ctx, input, hits);
+}
+
+/// Keys the email used that the locale's own file lacks, with the default locale's text shown
+/// instead.
+pub(super) fn fallbacks<'a>(input: &'a LocaleInput) -> Vec<(&'a Vec<String>, &'a str)> {
+    let locales = input.locales;
+    let (Some(used), Some(own), Some(default)) = (
+        input.used,
+        locales.own.get(input.code),
+        locales.own.get(&locales.default),
+    ) else {
+        return Vec::new();
+    };
+    if input.code == locales.default {
+        return Vec::new();
+    }
+    used.iter()
+        .filter(|key| keys::get(own, key).is_none())
+        .filter_map(|key| match keys::get(default, key) {
+            Some(Value::String(text)) => Some((key, text.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn missing_keys(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
+    let file = Locales::file(input.code);
+    for (key, text) in fallbacks(input) {
+        let key = keys::dotted(key);
+        let shown: String = text.chars().take(40).collect();
+        let more = if text.chars().count() > 40 { "…" } else { "" };
+        hits.push(Hit::new(
+            "locale.missing-key",
+            format!(
+                "`{key}` is missing from {}: this email shows the {} text instead (“{shown}{more}”); add the key to {}",
+                file.display(),
+                input.locales.default,
+                file.display()
+            ),
+            ctx.input.locate(&format!("t.{key}")),
+        ));
+    }
+}
+
+fn unused_keys(input: &LocaleInput, hits: &mut Vec<Hit>) {
+    let file = Locales::file(input.code);
+    let source = input.locales.sources.get(input.code);
+    for key in input.unused {
+        let line = source.and_then(|s| keys::line_of(s, key));
+        hits.push(Hit::new(
+            "locale.unused-key",
+            format!(
+                "`{}` in {} is not used by any email; remove it, or use it in a template",
+                keys::dotted(key),
+                file.display()
+            ),
+            Some(line.map_or_else(|| SourcePos::file(&file), |l| SourcePos::line(&file, l))),
+        ));
+    }
+}
+
+fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
+    let Some(expected) = language_of(input.cldr) else {
+        return;
+    };
+    let mut omit: Vec<String> = fallbacks(input)
+        .into_iter()
+        .flat_map(|(_, text)| literal_pieces(text))
+        .collect();
+    omit.extend(labels(&Value::Object(ctx.input.data.clone())));
+    omit.extend(labels(
+        &serde_json::to_value(ctx.input.brand).unwrap_or(Value::Null),
+    ));
+    omit.sort_by_key(|piece| std::cmp::Reverse(piece.len()));
+    let mut reported = BTreeSet::new();
+    for passage in passages(ctx) {
+        let judged = omit.iter().fold(passage.clone(), |text, piece| {
+            text.replace(piece.as_str(), " ")
+        });
+        let words = judged
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic));
+        if words.count() < MIN_WORDS {
+            continue;
+        }
+        let Some(info) = whatlang::detect(&judged) else {
+            continue;
+        };
+        let Some(found) = language_of(info.lang().code()) else {
+            continue;
+        };
+        if !info.is_reliable() || found == expected || neighbours(&found, &expected) {
+            continue;
+        }
+        let start: String = passage.chars().take(60).collect();
+        if !reported.insert(start.clone()) {
+            continue;
+        }
+        let more = if passage.chars().count() > 60 {
+            "…"
+        } else {
+            ""
+        };
+        hits.push(Hit::new(
+            "locale.language",
+            format!(
+                "this passage reads as {}, not {} (the email's locale is `{}`): “{start}{more}”; translate it (data that differs per locale goes in a fixture overlay such as <case>.{}.yaml)",
+                info.lang().eng_name(),
+                english_name(&expected),
+                input.code,
+                input.code
+            ),
+            locate_text(ctx, input, &start),
+        ));
+    }
+}
+
+/// The visible prose of the email: paragraphs, list items and headings of the HTML (tables are
+/// rows of labels, not prose), the subject and preheader, and a hand-written text part's
+/// paragraphs.
+pub(super) fn passages(ctx: &Ctx) -> Vec<String> {
+    let blocks = super::sel("p, li, h1, h2, h3, h4, h5, h6, blockquote");
+    let mut out: Vec<String> = ctx
+        .doc
+        .select(blocks)
+        .filter(|el| el.select(blocks).nth(1).is_none())
+        .map(|el| el.text().collect::<Vec<_>>().join(" "))
+        .collect();
+    out.push(ctx.input.subject.to_string());
+    out.push(ctx.input.preheader.to_string());
+    out.extend(ctx.input.text.split("\n\n").map(str::to_string));
+    out.iter_mut()
+        .for_each(|p| *p = p.split_whitespace().collect::<Vec<_>>().join(" "));
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// Short data values (names, address lines, product names): left out of language judging.
+fn labels(value: &Value) -> Vec<String> {
+    keys::strings(value)
+        .into_iter()
+        .map(|(_, text)| text.trim())
+        .filter(|text| !text.is_empty() && text.split_whitespace().count() < LABEL_WORDS)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The literal parts of a locale string around its `{placeholders}`, as they appear in output.
+pub(super) fn literal_pieces(text: &str) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        pieces.push(rest[..open].to_string());
+        rest = rest[open..]
+            .find('}')
+            .map_or("", |close| &rest[open + close + 1..]);
+    }
+    pieces.push(rest.to_string());
+    pieces.retain(|p| !p.trim().is_empty());
+    pieces.iter().map(|p| p.trim().to_string()).collect()
+}
+
+/// The two-letter (or CLDR canonical) language of a locale or ISO 639-3 code: `en-GB` → `en`,
+/// `tur` → `tr`.
+fn language_of(code: &str) -> Option<String> {
+    let mut locale: icu_locale_core::Locale = code.parse().ok()?;
+    icu_locale::LocaleCanonicalizer::new_common().canonicalize(&mut locale);
+    Some(locale.id.language.to_string())
+}
+
+fn neighbours(a: &str, b: &str) -> bool {
+    NEIGHBOURS
+        .iter()
+        .any(|group| group.contains(&a) && group.contains(&b))
+}
+
+/// A language's English name, from whatlang's list (the code itself when whatlang lacks it).
+fn english_name(language: &str) -> String {
+    whatlang::Lang::all()
+        .iter()
+        .find(|lang| language_of(lang.code()).as_deref() == Some(language))
+        .map_or_else(
+            || format!("`{language}`"),
+            |lang| lang.eng_name().to_string(),
+        )
+}
+
+/// Where `text` was written: the template and its layouts and partials, the locale file, or the
+/// fixture files; the template file when none contains it.
+pub(super) fn locate_text(ctx: &Ctx, input: &LocaleInput, text: &str) -> Option<SourcePos> {
+    let needle = text
+        .split_whitespace()
+        .take(5)
+        .collect::<Vec<_>>()
+        .join(" ");
+    for source in ctx.input.sources {
+        if let Some(at) = source.source.find(&needle) {
+            let (line, column) = line_col(&source.source, at);
+            return Some(SourcePos::at(&source.file, line, column));
+        }
+    }
+    let locale_file = (
+        Locales::file(input.code),
+        input.locales.sources.get(input.code).cloned(),
+    );
+    let fixtures = input
+        .fixture_files
+        .iter()
+        .map(|f| (f.clone(), std::fs::read_to_string(input.root.join(f)).ok()));
+    for (file, source) in std::iter::once(locale_file).chain(fixtures) {
+        if let Some(at) = source
+            .as_deref()
+            .and_then(|s| s.find(&needle).map(|at| (s, at)))
+        {
+            let (line, column) = line_col(at.0, at.1);
+            return Some(SourcePos::at(file, line, column));
+        }
+    }
+    ctx.input.at_template()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_split_a_string_into_what_is_shown() {
+        assert_eq!(
+            literal_pieces("Your order {number} is confirmed"),
+            ["Your order", "is confirmed"]
+        );
+        assert_eq!(literal_pieces("{number}"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn iso_639_3_codes_are_canonicalised() {
+        assert_eq!(language_of("tur").as_deref(), Some("tr"));
+        assert_eq!(language_of("eng").as_deref(), Some("en"));
+        assert_eq!(language_of("en-GB").as_deref(), Some("en"));
+        assert_eq!(english_name("tr"), "Turkish");
+    }
+}
