@@ -40,6 +40,10 @@ pub struct Email<'a> {
     pub data: &'a Map<String, Value>,
     /// Severities from its front matter.
     pub overrides: &'a BTreeMap<String, Severity>,
+    /// What the formatting filters wrote in it.
+    pub formatted: &'a [String],
+    /// Whether its text part was written by hand (a `.txt` template), not derived from HTML.
+    pub own_text: bool,
 }
 
 impl Resources {
@@ -84,7 +88,7 @@ impl Resources {
         &'a self,
         project: &'a Project,
         engine: &Engine,
-        email: &Email,
+        email: &Email<'a>,
         used: Option<&'a BTreeSet<Vec<String>>>,
     ) -> LocaleInput<'a> {
         let config = &project.config;
@@ -123,6 +127,8 @@ impl Resources {
             spelling,
             root: &project.root,
             fixture_files: fixture_files(project, email),
+            formatted: email.formatted,
+            own_text: email.own_text,
         }
     }
 }

@@ -318,6 +318,8 @@ impl Pipeline {
             fixture,
             data,
             overrides: &front.rules,
+            formatted: &rendered.formatted,
+            own_text: rendered.text.is_some(),
         };
         let locale_input = self
             .l10n

@@ -42,6 +42,8 @@ pub struct Rendered {
     pub mjml: String,
     /// The hand-written plaintext, if the template has a `.txt` twin.
     pub text: Option<String>,
+    /// Every text the formatting filters wrote (dates, amounts…): data, not copy.
+    pub formatted: Vec<String>,
 }
 
 impl Engine {
@@ -102,7 +104,10 @@ impl Engine {
             .get(locale)
             .cloned()
             .unwrap_or_else(|| tera::Value::from_serializable(&Map::new()));
-        self.render_with(template, locale, data, t, false)
+        let (rendered, formatted) = crate::locale::filters::recording(|| {
+            self.render_with(template, locale, data, t, false)
+        });
+        rendered.map(|r| Rendered { formatted, ..r })
     }
 
     /// The locale keys one email uses, found by rendering it with every string of `t` marked
@@ -183,6 +188,7 @@ impl Engine {
             preheader,
             mjml,
             text,
+            formatted: Vec::new(),
         })
     }
 

@@ -1,5 +1,6 @@
 //! The starter kit, embedded in the binary: the repository's own `brand/`, `templates/`,
-//! `locales/`, `fixtures/` and `letterpress.yaml`, written out by `letterpress init`.
+//! `locales/`, `fixtures/`, `dictionary/` and `letterpress.yaml`, written out by
+//! `letterpress init`.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +10,7 @@ static BRAND: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/brand");
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static LOCALES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/locales");
 static FIXTURES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/fixtures");
+static DICTIONARY: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/dictionary");
 static CONFIG: &str = include_str!("../letterpress.yaml");
 
 /// Why `init` refused or failed.
@@ -35,6 +37,7 @@ pub fn files() -> Vec<(PathBuf, &'static [u8])> {
         ("templates", &TEMPLATES),
         ("locales", &LOCALES),
         ("fixtures", &FIXTURES),
+        ("dictionary", &DICTIONARY),
     ] {
         collect(dir, Path::new(prefix), &mut files);
     }

@@ -31,6 +31,10 @@ pub struct LocaleInput<'a> {
     pub root: &'a Path,
     /// The fixture case and its locale overlay, when the data came from fixtures.
     pub fixture_files: Vec<PathBuf>,
+    /// What the formatting filters wrote (dates, amounts…): data, not copy.
+    pub formatted: &'a [String],
+    /// Whether the text part was written by hand; a derived one repeats the HTML.
+    pub own_text: bool,
 }
 
 /// The spelling dictionary of an email's locale.
@@ -144,9 +148,10 @@ fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
     omit.extend(labels(
         &serde_json::to_value(ctx.input.brand).unwrap_or(Value::Null),
     ));
+    omit.extend(input.formatted.iter().cloned());
     omit.sort_by_key(|piece| std::cmp::Reverse(piece.len()));
     let mut reported = BTreeSet::new();
-    for passage in passages(ctx) {
+    for passage in passages(ctx, input.own_text) {
         let judged = omit.iter().fold(passage.clone(), |text, piece| {
             text.replace(piece.as_str(), " ")
         });
@@ -190,8 +195,8 @@ fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
 
 /// The visible prose of the email: paragraphs, list items and headings of the HTML (tables are
 /// rows of labels, not prose), the subject and preheader, and a hand-written text part's
-/// paragraphs.
-pub(super) fn passages(ctx: &Ctx) -> Vec<String> {
+/// paragraphs (a derived one repeats the HTML).
+pub(super) fn passages(ctx: &Ctx, own_text: bool) -> Vec<String> {
     let blocks = super::sel("p, li, h1, h2, h3, h4, h5, h6, blockquote");
     let mut out: Vec<String> = ctx
         .doc
@@ -201,7 +206,9 @@ pub(super) fn passages(ctx: &Ctx) -> Vec<String> {
         .collect();
     out.push(ctx.input.subject.to_string());
     out.push(ctx.input.preheader.to_string());
-    out.extend(ctx.input.text.split("\n\n").map(str::to_string));
+    if own_text {
+        out.extend(ctx.input.text.split("\n\n").map(str::to_string));
+    }
     out.iter_mut()
         .for_each(|p| *p = p.split_whitespace().collect::<Vec<_>>().join(" "));
     out.retain(|p| !p.is_empty());

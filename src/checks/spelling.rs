@@ -102,6 +102,7 @@ fn not_checked(ctx: &Ctx, input: &LocaleInput) -> BTreeSet<String> {
         .into_iter()
         .flat_map(|v| keys::strings(v).into_iter().map(|(_, s)| s.to_string()))
         .collect();
+    texts.extend(input.formatted.iter().cloned());
     texts.extend(
         fallbacks(input)
             .into_iter()

@@ -2,6 +2,7 @@
 //! wrappers that read the email's locale from the Tera context, map it to its CLDR locale and
 //! call [`format::apply`], so a template formats exactly as a sender calling `apply` would.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -9,6 +10,22 @@ use serde_json::{Map, Value};
 use tera::{Error, Kwargs, State, Tera, TeraResult};
 
 use super::{format, keys};
+
+thread_local! {
+    /// What the filters wrote during the current render on this thread.
+    static WRITTEN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `render` and returns its result with every text the formatting filters wrote during it
+/// (formatted data, which the spelling and language rules treat as data).
+pub fn recording<T>(render: impl FnOnce() -> T) -> (T, Vec<String>) {
+    WRITTEN.with(|w| w.borrow_mut().clear());
+    let result = render();
+    (
+        result,
+        WRITTEN.with(|w| std::mem::take(&mut *w.borrow_mut())),
+    )
+}
 
 /// Registers every filter of [`format::FILTERS`]; `cldr` maps locale codes to the CLDR locale
 /// they are formatted with (codes not in it are used as they are).
@@ -31,6 +48,7 @@ pub fn register(tera: &mut Tera, cldr: &BTreeMap<String, String>) {
                 if state.get::<bool>(keys::TRACING)?.unwrap_or(false) {
                     return Ok(with_offered_keys(text, &args));
                 }
+                WRITTEN.with(|w| w.borrow_mut().push(text.clone()));
                 Ok(text)
             },
         );

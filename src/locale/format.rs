@@ -1,5 +1,5 @@
 //! Formatting values for a locale from CLDR data (ICU4X, compiled into the binary): dates and
-//! times, numbers, money, percentages, plural and select messages, and lists. One entry point,
+//! times, numbers, money, percentages, plural and select messages, lists and country names. One entry point,
 //! [`apply`], used by the Tera filters of every template and by anything that formats data after
 //! rendering (a sender substituting values at send time). Results depend only on the input:
 //! never on the machine's locale or time zone.
@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 mod dates;
 mod messages;
+mod names;
 mod numbers;
 
 /// The filters [`apply`] knows, as registered in Tera.
@@ -21,6 +22,7 @@ pub const FILTERS: &[&str] = &[
     "plural",
     "select",
     "format_list",
+    "format_country",
 ];
 
 /// Why a value could not be formatted. The message names the filter and the value, in a
@@ -114,6 +116,7 @@ pub fn apply(
         "format_percent" => numbers::percent(value, &args, &locale),
         "plural" => messages::plural(value, &args, &locale),
         "select" => messages::select(value, &args),
+        "format_country" => names::country(value, &args, &locale),
         _ => messages::list(value, &args, &locale),
     }
 }
