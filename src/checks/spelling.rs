@@ -25,7 +25,12 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     match input.spelling {
         Spelling::Off | Spelling::Missing { report: false, .. } => {}
         Spelling::Missing { reason, .. } => {
-            hits.push(Hit::new("spelling.word", reason.to_string(), None));
+            let file = Locales::file(input.code);
+            hits.push(Hit::new(
+                "spelling.word",
+                reason.to_string(),
+                Some(SourcePos::file(file)),
+            ));
         }
         Spelling::Ready(speller) => misspellings(ctx, input, speller, hits),
     }
