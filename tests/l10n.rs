@@ -618,3 +618,33 @@ fn format_locales_must_name_built_locales() {
     assert_eq!(code, 2);
     assert!(err.contains("format-locales names `de`"), "{err}");
 }
+
+#[test]
+fn the_readme_formatting_table_is_what_the_filters_write() {
+    let readme = include_str!("../README.md");
+    let table = readme
+        .split("| template | `en-GB` | `tr` |")
+        .nth(1)
+        .expect("the README's formatting table");
+    let mut tera = tera::Tera::new();
+    letterpress::locale::filters::register(&mut tera, &Default::default());
+    let mut rows = 0;
+    for row in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<String> = row
+            .replace("\\|", "\u{1}")
+            .split('|')
+            .map(|c| c.trim().replace('\u{1}', "|"))
+            .collect();
+        let template = cells[1].trim_matches('`');
+        tera.add_raw_template("row", template).unwrap_or_else(|e| panic!("{template}: {e}"));
+        for (locale, expected) in [("en-GB", &cells[2]), ("tr", &cells[3])] {
+            let mut context = tera::Context::new();
+            context.insert("locale", locale);
+            let written = tera.render("row", &context).unwrap_or_else(|e| panic!("{template}: {e:?}"));
+            // The README shows non-breaking spaces as spaces.
+            assert_eq!(&written.replace('\u{a0}', " "), expected, "{template} in {locale}");
+        }
+        rows += 1;
+    }
+    assert!(rows >= 20, "{rows} rows");
+}
