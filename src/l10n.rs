@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use serde_json::{Map, Value};
 
@@ -22,7 +22,7 @@ type KeysByLocale = BTreeMap<String, Vec<Vec<String>>>;
 
 /// Per-project resources of the locale rules, shared by every email of a build.
 pub struct Resources {
-    spellers: BTreeMap<String, OnceLock<Result<Speller, String>>>,
+    spellers: BTreeMap<String, OnceLock<Result<Arc<Speller>, String>>>,
     unused: OnceLock<KeysByLocale>,
     /// The first email of each locale in the current selection.
     carriers: RwLock<BTreeMap<String, EmailId>>,

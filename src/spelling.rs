@@ -8,7 +8,10 @@
 //! when it does or the part before the apostrophe does (a Turkish proper noun takes its
 //! suffix after an apostrophe: `Bristol'deki`).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use icu_locale_core::LanguageIdentifier;
 
@@ -44,10 +47,17 @@ impl std::fmt::Debug for Speller {
     }
 }
 
+/// A loaded dictionary is kept for the life of the process, keyed by its files and their
+/// modification times: `watch` reloads the project on every save, and reading a large
+/// dictionary (Turkish: 9 MB) takes a few hundred milliseconds.
+type CacheKey = Vec<(PathBuf, Option<SystemTime>)>;
+
+static CACHE: Mutex<Option<HashMap<CacheKey, Arc<Speller>>>> = Mutex::new(None);
+
 /// Finds and loads the dictionary for locale `code` (spelled as the CLDR locale `cldr`, e.g.
 /// `en` as `en-GB`) and adds the words of `dictionary/<code>.txt`. The error says where it
-/// looked and what to install.
-pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Speller, String> {
+/// looked and what to install. Loaded once per process while the files do not change.
+pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Arc<Speller>, String> {
     let names = dictionary_names(cldr);
     let dirs = search_dirs(root);
     let found = dirs.iter().find_map(|dir| {
@@ -77,6 +87,23 @@ pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Speller, String> {
             names[0],
         ));
     };
+    let word_list = root.join(PROJECT_DIR).join(format!("{code}.txt"));
+    let key: CacheKey = [&aff, &dic, &word_list]
+        .into_iter()
+        .map(|p| {
+            (
+                p.clone(),
+                std::fs::metadata(p).and_then(|m| m.modified()).ok(),
+            )
+        })
+        .collect();
+    let cached = CACHE
+        .lock()
+        .ok()
+        .and_then(|cache| cache.as_ref()?.get(&key).cloned());
+    if let Some(speller) = cached {
+        return Ok(speller);
+    }
     let read = |path: &Path| {
         std::fs::read(path)
             .map(|bytes| {
@@ -89,15 +116,18 @@ pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Speller, String> {
     let (aff_text, dic_text) = zero_flag_renumbered(&read(&aff)?, &read(&dic)?);
     let mut dictionary = spellbook::Dictionary::new(&aff_text, &dic_text)
         .map_err(|e| format!("{}: the dictionary could not be read ({e})", dic.display()))?;
-    add_word_list(
-        &mut dictionary,
-        &root.join(PROJECT_DIR).join(format!("{code}.txt")),
-    )?;
-    Ok(Speller {
+    add_word_list(&mut dictionary, &word_list)?;
+    let speller = Arc::new(Speller {
         dictionary,
         name,
         file: dic,
-    })
+    });
+    if let Ok(mut cache) = CACHE.lock() {
+        cache
+            .get_or_insert_with(HashMap::new)
+            .insert(key, Arc::clone(&speller));
+    }
+    Ok(speller)
 }
 
 /// `en-GB` → `en_GB`, `en`; `tr` → `tr`, `tr_TR` (the likely region from CLDR).
@@ -367,5 +397,28 @@ mod tests {
             speller.check("Fernwood's"),
             "the part before the apostrophe is a word"
         );
+    }
+
+    #[test]
+    fn a_dictionary_is_loaded_once_until_its_files_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let words = dir.path().join(PROJECT_DIR);
+        std::fs::create_dir_all(&words).unwrap();
+        std::fs::write(words.join("yy.aff"), "SET UTF-8\n").unwrap();
+        std::fs::write(words.join("yy.dic"), "1\nhello\n").unwrap();
+        let first = load(dir.path(), "yy", "yy").unwrap();
+        let again = load(dir.path(), "yy", "yy").unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        let list = words.join("yy.txt");
+        std::fs::write(&list, "Fernwood\n").unwrap();
+        let later = SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&list)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        let changed = load(dir.path(), "yy", "yy").unwrap();
+        assert!(!Arc::ptr_eq(&first, &changed) && changed.check("Fernwood"));
     }
 }

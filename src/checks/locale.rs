@@ -219,7 +219,8 @@ pub(super) fn passages(ctx: &Ctx, own_text: bool) -> Vec<String> {
     let mut out: Vec<String> = ctx
         .doc
         .select(blocks)
-        .filter(|el| el.select(blocks).nth(1).is_none())
+        // Only the innermost blocks: an element's `select` yields its descendants.
+        .filter(|el| el.select(blocks).next().is_none())
         .map(|el| el.text().collect::<Vec<_>>().join(" "))
         .collect();
     out.push(ctx.input.subject.to_string());
@@ -345,7 +346,178 @@ pub(super) fn locate_text(ctx: &Ctx, input: &LocaleInput, text: &str) -> Option<
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::TestEmail;
     use super::*;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    /// English (default) and Turkish strings; Turkish lacks `order.tax`.
+    fn locales() -> Locales {
+        let en = json!({"greeting": "Hi", "order": {"total": "Total", "tax": "VAT"}});
+        let tr = json!({"greeting": "Merhaba", "order": {"total": "Toplam"}});
+        let mut merged = en.clone();
+        crate::locale::merge(&mut merged, tr.clone());
+        Locales {
+            default: "en".into(),
+            strings: BTreeMap::from([("en".into(), en.clone()), ("tr".into(), merged)]),
+            own: BTreeMap::from([("en".into(), en), ("tr".into(), tr)]),
+            sources: BTreeMap::from([(
+                "tr".into(),
+                "greeting: Merhaba\norder:\n  total: Toplam\n  old: Eski\n".into(),
+            )]),
+            cldr: BTreeMap::from([("en".into(), "en-GB".into()), ("tr".into(), "tr".into())]),
+        }
+    }
+
+    fn input<'a>(
+        locales: &'a Locales,
+        used: &'a BTreeSet<Vec<String>>,
+        unused: &'a [Vec<String>],
+    ) -> LocaleInput<'a> {
+        LocaleInput {
+            code: "tr",
+            cldr: "tr",
+            locales,
+            used: Some(used),
+            unused,
+            spelling: Spelling::Off,
+            root: Path::new("."),
+            fixture_files: Vec::new(),
+            formatted: &[],
+            own_text: false,
+        }
+    }
+
+    fn key(path: &str) -> Vec<String> {
+        path.split('.').map(str::to_string).collect()
+    }
+
+    fn rules(email: &TestEmail, input: &LocaleInput) -> Vec<String> {
+        email
+            .findings_in(input)
+            .into_iter()
+            .filter(|f| f.rule.starts_with("locale."))
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    #[test]
+    fn a_used_key_the_locale_lacks_is_missing_but_a_present_one_is_not() {
+        let locales = locales();
+        let email = TestEmail::with_body("<p>Merhaba</p>");
+        let used = BTreeSet::from([key("greeting"), key("order.tax")]);
+        let findings = email.findings_in(&input(&locales, &used, &[]));
+        let missing: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == "locale.missing-key")
+            .collect();
+        assert_eq!(missing.len(), 1, "{findings:?}");
+        assert!(
+            missing[0].message.contains("`order.tax`")
+                && missing[0].message.contains("locales/tr.yaml")
+        );
+        assert!(
+            missing[0].message.contains("“VAT”"),
+            "shows the fallback text"
+        );
+        let used = BTreeSet::from([key("greeting"), key("order.total")]);
+        assert!(rules(&email, &input(&locales, &used, &[])).is_empty());
+    }
+
+    #[test]
+    fn the_default_locale_never_misses_a_key() {
+        let locales = locales();
+        let email = TestEmail::with_body("<p>Hi</p>");
+        let used = BTreeSet::from([key("order.tax")]);
+        let mut en = input(&locales, &used, &[]);
+        en.code = "en";
+        en.cldr = "en-GB";
+        assert!(rules(&email, &en).is_empty());
+    }
+
+    #[test]
+    fn unused_keys_are_reported_at_their_line() {
+        let locales = locales();
+        let mut email = TestEmail::with_body("<p>Merhaba</p>");
+        let used = BTreeSet::new();
+        let unused = [key("order.old")];
+        assert!(
+            rules(&email, &input(&locales, &used, &unused)).is_empty(),
+            "off by default"
+        );
+        email.config.rules.insert(
+            "locale.unused-key".into(),
+            crate::findings::Severity::Warning,
+        );
+        let findings = email.findings_in(&input(&locales, &used, &unused));
+        let found = findings.iter().find(|f| f.rule == "locale.unused-key");
+        let location = found
+            .and_then(|f| f.location.clone())
+            .expect("a finding at a line");
+        assert_eq!(
+            (location.file, location.line),
+            ("locales/tr.yaml".into(), Some(4))
+        );
+        assert!(rules(&email, &input(&locales, &used, &[])).is_empty());
+    }
+
+    #[test]
+    fn an_english_paragraph_in_a_turkish_email_is_reported() {
+        let locales = locales();
+        let used = BTreeSet::new();
+        let email = TestEmail::with_body(
+            "<p>Merhaba Emma,</p><p>I've refunded the delivery charge and sent a replacement dish by next-day delivery.</p>",
+        );
+        let findings = email.findings_in(&input(&locales, &used, &[]));
+        let language: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == "locale.language")
+            .collect();
+        assert_eq!(language.len(), 1, "{findings:?}");
+        assert!(
+            language[0]
+                .message
+                .contains("reads as English, not Turkish"),
+            "{}",
+            language[0].message
+        );
+        assert!(
+            language[0].message.contains("“I've refunded the delivery"),
+            "{}",
+            language[0].message
+        );
+    }
+
+    #[test]
+    fn turkish_prose_short_english_and_english_data_labels_are_not() {
+        let locales = locales();
+        let used = BTreeSet::new();
+        let mut email = TestEmail::with_body(
+            "<p>Siparişinizi aldık ve hazırlamaya başladık; kargonuz yola çıkar çıkmaz size haber vereceğiz.</p><p>Thanks for your order!</p><p>Ürün: Washed Linen Duvet Cover, Double, Sage ve yastık kılıfları hazır.</p>",
+        );
+        email
+            .data
+            .insert("product".into(), json!("Washed Linen Duvet Cover"));
+        assert!(
+            rules(&email, &input(&locales, &used, &[])).is_empty(),
+            "{:?}",
+            email.findings_in(&input(&locales, &used, &[]))
+        );
+    }
+
+    #[test]
+    fn fallback_text_is_left_to_missing_key() {
+        let mut locales = locales();
+        let long =
+            "We'll email you again with tracking details as soon as your parcel is on its way.";
+        locales.own.get_mut("en").unwrap()["next"] = json!(long);
+        let used = BTreeSet::from([key("next")]);
+        let email = TestEmail::with_body(&format!("<p>Merhaba Emma,</p><p>{long}</p>"));
+        assert_eq!(
+            rules(&email, &input(&locales, &used, &[])),
+            ["locale.missing-key"]
+        );
+    }
 
     #[test]
     fn placeholders_split_a_string_into_what_is_shown() {

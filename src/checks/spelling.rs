@@ -153,7 +153,153 @@ fn whole_word(text: &str, word: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::TestEmail;
     use super::*;
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    const WORDS: &[&str] = &[
+        "hello",
+        "there",
+        "your",
+        "order",
+        "is",
+        "confirmed",
+        "it",
+        "ships",
+        "tomorrow",
+        "by",
+    ];
+
+    /// A tiny English dictionary in a project folder.
+    fn speller(dir: &Path) -> std::sync::Arc<Speller> {
+        let folder = dir.join(spelling::PROJECT_DIR);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            folder.join("zz.aff"),
+            "SET UTF-8\nTRY esiaénrtolcdugmfphbyvkw\n",
+        )
+        .unwrap();
+        let dic = format!("{}\n{}\n", WORDS.len(), WORDS.join("\n"));
+        std::fs::write(folder.join("zz.dic"), dic).unwrap();
+        spelling::load(dir, "zz", "zz").unwrap()
+    }
+
+    fn locales() -> Locales {
+        Locales {
+            default: "zz".into(),
+            strings: BTreeMap::new(),
+            own: BTreeMap::new(),
+            sources: BTreeMap::new(),
+            cldr: BTreeMap::new(),
+        }
+    }
+
+    fn input<'a>(
+        locales: &'a Locales,
+        spelling: Spelling<'a>,
+        formatted: &'a [String],
+    ) -> LocaleInput<'a> {
+        LocaleInput {
+            code: "zz",
+            cldr: "zz",
+            locales,
+            used: None,
+            unused: &[],
+            spelling,
+            root: Path::new("."),
+            fixture_files: Vec::new(),
+            formatted,
+            own_text: false,
+        }
+    }
+
+    fn messages(email: &TestEmail, input: &LocaleInput) -> Vec<String> {
+        email
+            .findings_in(input)
+            .into_iter()
+            .filter(|f| f.rule == "spelling.word")
+            .map(|f| f.message)
+            .collect()
+    }
+
+    fn email(body: &str) -> TestEmail {
+        let mut email = TestEmail::with_body(body);
+        email.subject = "Your order is confirmed".into();
+        email.preheader = "It ships tomorrow".into();
+        email.text = String::new();
+        email
+    }
+
+    #[test]
+    fn a_misspelt_word_is_reported_with_suggestions() {
+        let dir = tempfile::tempdir().unwrap();
+        let speller = speller(dir.path());
+        let locales = locales();
+        let found = messages(
+            &email("<p>Hello there, your ordr is confirmed.</p>"),
+            &input(&locales, Spelling::Ready(&speller), &[]),
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("`ordr` is not in the zz dictionary (did you mean order"),
+            "{}",
+            found[0]
+        );
+    }
+
+    #[test]
+    fn data_acronyms_and_formatted_values_are_not_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let speller = speller(dir.path());
+        let locales = locales();
+        let mut email =
+            email("<p>Hello Zebedee, your order FH-1234 is confirmed by DPD: Nisan 2026.</p>");
+        email.data.insert("name".into(), "Zebedee".into());
+        let formatted = ["14 Nisan 2026".to_string()];
+        assert!(
+            messages(
+                &email,
+                &input(&locales, Spelling::Ready(&speller), &formatted)
+            )
+            .is_empty()
+        );
+        // Without the data and the formatted value, both words are unknown.
+        email.data.clear();
+        assert_eq!(
+            messages(&email, &input(&locales, Spelling::Ready(&speller), &[])).len(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_missing_dictionary_is_said_once_at_the_locale_file() {
+        let locales = locales();
+        let reason = "no Hunspell dictionary for `zz`";
+        let email = email("<p>Anything at all</p>");
+        let told = Spelling::Missing {
+            reason,
+            report: true,
+        };
+        let findings = email.findings_in(&input(&locales, told, &[]));
+        let spelling: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == "spelling.word")
+            .collect();
+        assert_eq!(spelling.len(), 1);
+        assert_eq!(
+            spelling[0].location.as_ref().map(|l| l.file.clone()),
+            Some("locales/zz.yaml".into())
+        );
+        let quiet = Spelling::Missing {
+            reason,
+            report: false,
+        };
+        assert!(
+            messages(&email, &input(&locales, quiet, &[])).is_empty(),
+            "said once, by another email"
+        );
+    }
 
     #[test]
     fn whole_words_only() {
