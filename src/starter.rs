@@ -94,6 +94,8 @@ mod tests {
             "templates/layouts/base.mjml",
             "locales/en.yaml",
             "locales/tr.yaml",
+            "dictionary/tr.txt",
+            "fixtures/support-reply/complaint-refund.tr.yaml",
         ] {
             assert!(
                 names.iter().any(|n| n == expected),

@@ -636,13 +636,20 @@ fn the_readme_formatting_table_is_what_the_filters_write() {
             .map(|c| c.trim().replace('\u{1}', "|"))
             .collect();
         let template = cells[1].trim_matches('`');
-        tera.add_raw_template("row", template).unwrap_or_else(|e| panic!("{template}: {e}"));
+        tera.add_raw_template("row", template)
+            .unwrap_or_else(|e| panic!("{template}: {e}"));
         for (locale, expected) in [("en-GB", &cells[2]), ("tr", &cells[3])] {
             let mut context = tera::Context::new();
             context.insert("locale", locale);
-            let written = tera.render("row", &context).unwrap_or_else(|e| panic!("{template}: {e:?}"));
+            let written = tera
+                .render("row", &context)
+                .unwrap_or_else(|e| panic!("{template}: {e:?}"));
             // The README shows non-breaking spaces as spaces.
-            assert_eq!(&written.replace('\u{a0}', " "), expected, "{template} in {locale}");
+            assert_eq!(
+                &written.replace('\u{a0}', " "),
+                expected,
+                "{template} in {locale}"
+            );
         }
         rows += 1;
     }
