@@ -180,7 +180,9 @@ fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
         let judged = omit
             .iter()
             .filter(|piece| passage.contains(piece.as_str()))
-            .fold(passage.clone(), |text, piece| text.replace(piece.as_str(), " "));
+            .fold(passage.clone(), |text, piece| {
+                text.replace(piece.as_str(), " ")
+            });
         if !long_enough(&judged) {
             continue;
         }
@@ -257,7 +259,8 @@ fn labels(value: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The literal parts of a locale string around its `{placeholders}`, as they appear in output.
+/// The literal parts of a locale string around its `{placeholders}` and the `#` that `plural`
+/// replaces with the number, as they appear in output.
 pub(super) fn literal_pieces(text: &str) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut rest = text;
@@ -268,8 +271,13 @@ pub(super) fn literal_pieces(text: &str) -> Vec<String> {
             .map_or("", |close| &rest[open + close + 1..]);
     }
     pieces.push(rest.to_string());
-    pieces.retain(|p| !p.trim().is_empty());
-    pieces.iter().map(|p| p.trim().to_string()).collect()
+    pieces
+        .iter()
+        .flat_map(|p| p.split('#'))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The two-letter (or CLDR canonical) language of a locale or ISO 639-3 code: `en-GB` → `en`,
@@ -539,6 +547,7 @@ mod tests {
             ["Your order", "is confirmed"]
         );
         assert_eq!(literal_pieces("{number}"), Vec::<String>::new());
+        assert_eq!(literal_pieces("# points"), ["points"]);
     }
 
     #[test]
