@@ -31,6 +31,14 @@ fn one_email(c: &mut Criterion) {
         |b| b.iter(|| pipeline.build(std::hint::black_box(&large))),
     );
     tera_step(c, &pipeline, &id);
+    let turkish = EmailId {
+        locale: "tr".into(),
+        ..id.clone()
+    };
+    c.bench_function(
+        "one email (order-confirmation/standard, tr: formatting, overlay, locale and spelling rules)",
+        |b| b.iter(|| pipeline.build(std::hint::black_box(&turkish))),
+    );
     let html = pipeline.build(&id).content.expect("built").html;
     c.bench_function("step: plaintext from HTML", |b| {
         b.iter(|| letterpress::plaintext::from_html(std::hint::black_box(&html), 72))

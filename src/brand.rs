@@ -324,6 +324,10 @@ pub struct Company {
     pub name: String,
     /// Postal address, one line per entry.
     pub address: Vec<String>,
+    /// The address's country as an ISO 3166 code (`GB`), named in the reader's language by
+    /// `format_country`.
+    #[serde(default)]
+    pub country: Option<String>,
     /// Where customers write for help.
     pub support_email: String,
     /// The help centre.
@@ -427,6 +431,16 @@ impl Brand {
                 return Err(invalid(
                     key,
                     format!("fonts.{key}.line-height must be between 0.8 and 3.0"),
+                ));
+            }
+        }
+        if let Some(code) = &self.company.country {
+            if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+                return Err(invalid(
+                    "country",
+                    format!(
+                        "company.country is {code:?}; write the two-letter ISO 3166 code in capitals, like GB or TR"
+                    ),
                 ));
             }
         }

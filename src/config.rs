@@ -23,6 +23,9 @@ pub struct Config {
     pub default_locale: Option<String>,
     /// Locales to build (default: every `locales/*.yaml`).
     pub locales: Option<Vec<String>>,
+    /// The CLDR locale (with its region) that formats dates, numbers and money and picks the
+    /// spelling dictionary, per locale code: `{en: en-GB}`. Default: the code itself.
+    pub format_locales: BTreeMap<String, String>,
     /// Where `build` writes the bundle, relative to the project (default `out`).
     pub out: PathBuf,
     /// Plaintext part settings.
@@ -153,6 +156,7 @@ impl Default for Config {
         Config {
             default_locale: None,
             locales: None,
+            format_locales: BTreeMap::new(),
             out: PathBuf::from("out"),
             plaintext: PlaintextConfig::default(),
             budgets: Budgets::default(),
@@ -210,6 +214,13 @@ impl Config {
                 "budgets: size-warning ({}) must be positive and at most gmail-clip ({})",
                 b.size_warning, b.gmail_clip
             )));
+        }
+        for (code, cldr) in &self.format_locales {
+            if cldr.parse::<icu_locale_core::Locale>().is_err() {
+                return Err(invalid(format!(
+                    "format-locales: `{code}: {cldr}` is not a locale; write a language and region like en-GB or pt-BR"
+                )));
+            }
         }
         for id in self.rules.keys() {
             if !crate::checks::is_rule(id) {

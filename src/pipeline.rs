@@ -141,6 +141,7 @@ pub struct Pipeline {
     compiler: Compiler,
     dark: Option<dark::Scheme>,
     assets: Assets,
+    l10n: crate::l10n::Resources,
 }
 
 thread_local! {
@@ -175,12 +176,14 @@ impl Pipeline {
         })?;
         let dark = dark::Scheme::of(&project.brand);
         let assets = Assets::load(&project.root)?;
+        let l10n = crate::l10n::Resources::new(&project);
         Ok(Pipeline {
             project,
             engine,
             compiler,
             dark,
             assets,
+            l10n,
         })
     }
 
@@ -190,7 +193,8 @@ impl Pipeline {
     }
 
     /// Every email the selection covers, sorted by template, locale, fixture. Unknown names
-    /// are an error that lists what exists.
+    /// are an error that lists what exists. The first email of each locale will carry the
+    /// findings about the locale as a whole (a missing dictionary, unused keys).
     pub fn emails(&self, selection: &Selection) -> Result<Vec<EmailId>, ProjectError> {
         let project = &self.project;
         for name in &selection.templates {
@@ -229,6 +233,7 @@ impl Pipeline {
                 }
             }
         }
+        self.l10n.select(&ids);
         Ok(ids)
     }
 
@@ -241,9 +246,9 @@ impl Pipeline {
             .iter()
             .find(|f| f.name == id.fixture);
         match (template, fixture) {
-            (Some(template), Some(fixture)) => match &fixture.data {
+            (Some(template), Some(fixture)) => match fixture.data_for(&id.locale) {
                 Ok(data) => {
-                    let mut email = self.build_with(template, &id.locale, &id.fixture, data);
+                    let mut email = self.build_with(template, &id.locale, &id.fixture, &data);
                     let file = fixture.file.as_ref().map(|f| f.display().to_string());
                     for finding in &mut email.findings {
                         crate::tera_messages::explain_missing_variable(
@@ -254,7 +259,7 @@ impl Pipeline {
                     }
                     email
                 }
-                Err(finding) => failed(id.clone(), template, finding.clone()),
+                Err(finding) => failed(id.clone(), template, finding),
             },
             _ => Email {
                 id: id.clone(),
@@ -286,7 +291,9 @@ impl Pipeline {
         };
         let data = crate::sanitize::data(data);
         IN_EMAIL.with(|f| f.set(true));
-        let result = catch_unwind(AssertUnwindSafe(|| self.run_steps(template, locale, &data)));
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            self.run_steps(template, locale, fixture, &data)
+        }));
         IN_EMAIL.with(|f| f.set(false));
         let (content, mut findings) = match result {
             Ok(Ok((content, findings, headers))) => (Some((content, headers)), findings),
@@ -314,6 +321,7 @@ impl Pipeline {
         &self,
         template: &EmailTemplate,
         locale: &str,
+        fixture: &str,
         data: &Map<String, Value>,
     ) -> Result<(Content, Vec<Finding>, Headers), Finding> {
         let file = &template.body.file;
@@ -363,6 +371,19 @@ impl Pipeline {
         let sources: Vec<&SourceFile> = std::iter::once(&template.body)
             .chain(&self.project.shared)
             .collect();
+        let used = self.engine.used_keys(template, locale, data);
+        let l10n_email = crate::l10n::Email {
+            template,
+            locale,
+            fixture,
+            data,
+            overrides: &front.rules,
+            formatted: &rendered.formatted,
+            own_text: rendered.text.is_some(),
+        };
+        let locale_input = self
+            .l10n
+            .input(&self.project, &self.engine, &l10n_email, used.as_ref());
         let findings = checks::run(&EmailInput {
             html: &html,
             text: &text,
@@ -380,6 +401,7 @@ impl Pipeline {
             preheader_line: template.preheader_line,
             headers: &headers,
             assets: &local.problems,
+            locale: Some(&locale_input),
         });
         let content = Content {
             subject,

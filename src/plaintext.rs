@@ -2,72 +2,46 @@
 //! configured width, links kept as numbered references, hidden content (the preheader)
 //! dropped by honouring the document's CSS, tables read row by row without borders.
 
-/// Derives the text part from `html`, wrapping prose at `width` columns. URLs are never split.
+mod decorator;
+mod prepare;
+
+use prepare::BLOCK_START;
+
+/// Derives the text part from `html`, wrapping prose at `width` columns. URLs are never split,
+/// nor are short link texts or `white-space: nowrap` text.
 pub fn from_html(html: &str, width: usize) -> Result<String, String> {
-    let config = html2text::config::plain_no_decorate()
+    let config = html2text::config::with_decorator(decorator::EmailDecorator::new())
         .use_doc_css()
         .no_table_borders()
         .no_link_wrapping()
         .link_footnotes(true);
     let text = config
-        .string_from_read(visible_markup(html).as_bytes(), width)
+        .string_from_read(prepare::prepare(html).as_bytes(), width)
         .map_err(|e| e.to_string())?;
     Ok(tidy(&text))
 }
 
-/// What html2text needs to see: the document without its `<head>` (nothing there is visible,
-/// and MJML's responsive CSS would be matched against every element) and without the inline
-/// `style` attributes that cannot hide anything. Only `display` matters for plaintext; parsing
-/// the thousand other inline styles of an MJML document was most of html2text's time.
-fn visible_markup(html: &str) -> String {
-    let html = match (html.find("<head>"), html.find("</head>")) {
-        (Some(start), Some(end)) if start < end => {
-            format!("{}{}", &html[..start], &html[end + "</head>".len()..])
-        }
-        _ => html.to_string(),
-    };
-    drop_inert_styles(&html)
-}
-
-/// Removes ` style="…"` attributes whose value does not mention `display`. Attribute values in
-/// HTML written by mrml and css-inline are double-quoted with `"` escaped, so the closing quote
-/// is the next `"`; anything else is left as it is.
-fn drop_inert_styles(html: &str) -> String {
-    const ATTR: &str = " style=\"";
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find(ATTR) {
-        let value_start = start + ATTR.len();
-        let Some(len) = rest[value_start..].find('"') else {
-            break;
-        };
-        let value = &rest[value_start..value_start + len];
-        out.push_str(&rest[..start]);
-        if value.contains("display") {
-            out.push_str(&rest[start..value_start + len + 1]);
-        }
-        rest = &rest[value_start + len + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Trims line ends, collapses runs of blank lines to one, sets headings and lone links (buttons)
-/// apart with blank lines (MJML blocks are `div`s, which html2text joins without a gap), and
-/// ends with a single newline.
+/// Trims line ends, collapses runs of blank lines to one, sets paragraphs, tables, headings and
+/// lone links (buttons) apart with blank lines (MJML blocks sit in separate layout cells, which
+/// html2text joins without a gap), turns non-breaking spaces back into spaces once lines are
+/// wrapped, and ends with a single newline.
 pub fn tidy(text: &str) -> String {
-    let mut lines: Vec<&str> = Vec::new();
+    let text = text.replace('\u{a0}', " ");
+    let mut lines: Vec<String> = Vec::new();
     let mut gap_after = false;
     for line in text.lines().map(str::trim_end) {
+        let starts_block = line.trim_start().starts_with(BLOCK_START);
+        let line = line.replace(BLOCK_START, "");
+        let line = line.as_str();
         let stands_apart = is_heading(line) || is_lone_link(line);
         let last_blank = lines.last().is_none_or(|l| l.is_empty());
-        if !line.is_empty() && (stands_apart || gap_after) && !last_blank {
-            lines.push("");
+        if !line.is_empty() && (stands_apart || gap_after || starts_block) && !last_blank {
+            lines.push(String::new());
         }
         if line.is_empty() && last_blank {
             continue;
         }
-        lines.push(line);
+        lines.push(line.to_string());
         gap_after = stands_apart;
     }
     while lines.last().is_some_and(|l| l.is_empty()) {
@@ -113,17 +87,63 @@ mod tests {
         );
     }
 
+    /// Two MJML blocks as mrml writes them: each in its own layout table.
+    fn blocks(first: &str, second: &str) -> String {
+        format!(
+            r#"<html><body><table role="presentation"><tr><td><div>{first}</div></td></tr><tr><td><div>{second}</div></td></tr></table></body></html>"#
+        )
+    }
+
     #[test]
-    fn only_styles_that_can_hide_survive() {
-        let html =
-            r#"<p style="color:red">a</p><div style="display:none;x:y">b</div><i style="">c</i>"#;
-        assert_eq!(
-            drop_inert_styles(html),
-            r#"<p>a</p><div style="display:none;x:y">b</div><i>c</i>"#
+    fn a_linked_logo_is_its_description_once() {
+        let html = blocks(
+            r#"<a href="https://shop.example/"><img src="https://shop.example/logo.png" alt="Fernwood Home"></a>"#,
+            r#"<img src="https://shop.example/a.png" alt="A sofa">"#,
         );
-        assert_eq!(
-            drop_inert_styles("<p style=\"unclosed"),
-            "<p style=\"unclosed"
+        let text = from_html(&html, 72).unwrap();
+        assert!(text.starts_with("[Fernwood Home][1]\n"), "{text}");
+        assert!(
+            text.contains("\n[A sofa]\n"),
+            "an unlinked image keeps its brackets: {text}"
+        );
+    }
+
+    #[test]
+    fn paragraphs_of_separate_blocks_and_tables_are_set_apart() {
+        let html = blocks(
+            "<p>We will email you again soon.</p>",
+            "<p>Best wishes,<br>The team</p>",
+        );
+        let text = from_html(&html, 72).unwrap();
+        assert!(text.contains("soon.\n\nBest wishes,\nThe team"), "{text}");
+        let html = blocks(
+            "<p>Here is a summary.</p>",
+            "<table><tr><td>Order</td><td>FH-1</td></tr></table>",
+        );
+        let text = from_html(&html, 72).unwrap();
+        assert!(text.contains("summary.\n\nOrder FH-1"), "{text}");
+    }
+
+    #[test]
+    fn link_texts_and_nowrap_text_are_not_broken() {
+        let html = blocks(
+            r#"<p>Need help? Write to <a href="mailto:help@fernwood-home.example">help@fernwood-home.example</a>&nbsp;· <a href="https://x.example/help">visit our help centre</a>&nbsp;· Phone <span style="white-space:nowrap">+44 117 496 0321</span></p>"#,
+            "",
+        );
+        let text = from_html(&html, 60).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines.iter().any(|l| l.contains("[visit our help centre][")),
+            "{text}"
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("+44 117 496 0321")),
+            "{text}"
+        );
+        assert!(lines.iter().all(|l| !l.starts_with('·')), "{text}");
+        assert!(
+            !text.contains('\u{a0}') && !text.contains(BLOCK_START),
+            "{text:?}"
         );
     }
 

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::error::{ProjectError, SourcePos};
 use crate::findings::{Finding, Severity};
 use crate::locale::Locales;
+use crate::overlay::{self, Overlay};
 
 pub use crate::files::MAX_TEMPLATE_BYTES;
 
@@ -107,6 +108,16 @@ pub struct Fixture {
     pub file: Option<PathBuf>,
     /// The data, or why it could not be read.
     pub data: Result<Map<String, Value>, Finding>,
+    /// Per-locale overlays (`<case>.<locale>.yaml`) by locale code.
+    pub overlays: BTreeMap<String, Overlay>,
+}
+
+impl Fixture {
+    /// The data for an email in `locale`: the case with that locale's overlay merged over it.
+    pub fn data_for(&self, locale: &str) -> Result<Map<String, Value>, Finding> {
+        let base = self.data.as_ref().map_err(Clone::clone)?;
+        crate::overlay::merged(base, self.overlays.get(locale))
+    }
 }
 
 impl EmailTemplate {
@@ -137,7 +148,7 @@ impl Project {
                 reason: "templates/ has no email templates: add templates/<name>.mjml (layouts/ and partials/ hold shared pieces only)".into(),
             });
         }
-        let fixtures = load_fixtures(&root, &templates)?;
+        let fixtures = load_fixtures(&root, &templates, &locales)?;
         Ok(Project {
             root,
             config,
@@ -368,8 +379,11 @@ fn split_front_matter(text: &str) -> Split<'_> {
 fn load_fixtures(
     root: &Path,
     templates: &[EmailTemplate],
+    locales: &Locales,
 ) -> Result<BTreeMap<String, Vec<Fixture>>, ProjectError> {
+    let codes: Vec<&str> = locales.codes().collect();
     let mut all: BTreeMap<String, Vec<Fixture>> = BTreeMap::new();
+    let mut overlays = overlay::Found::new();
     if let Some(dir) = crate::files::project_dir(root, Path::new("fixtures"))? {
         for entry in walk(root, &dir, 1, 2) {
             let entry = entry?;
@@ -383,7 +397,13 @@ fn load_fixtures(
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_default();
             let (template, case) = if entry.depth() == 1 {
-                (stem, "default".to_string())
+                match overlay::name(&stem, &codes) {
+                    overlay::Name::Case(_) => (stem, "default".to_string()),
+                    overlay::Name::Overlay { case, locale }
+                    | overlay::Name::OtherLocale { case, locale } => {
+                        (case, format!("default.{locale}"))
+                    }
+                }
             } else {
                 let parent = path.parent().and_then(Path::file_name);
                 (
@@ -408,11 +428,40 @@ fn load_fixtures(
                 });
             }
             let data = read_fixture(root, &rel);
-            all.entry(template).or_default().push(Fixture {
-                name: case,
-                file: Some(rel),
-                data,
-            });
+            match overlay::name(&case, &codes) {
+                overlay::Name::Overlay { case, locale } => {
+                    let found = Overlay { file: rel, data };
+                    overlays
+                        .entry((template, case))
+                        .or_default()
+                        .insert(locale, found);
+                }
+                overlay::Name::OtherLocale { locale, .. } => {
+                    return Err(overlay::other_locale_error(rel, &locale, &codes));
+                }
+                overlay::Name::Case(case) => all.entry(template).or_default().push(Fixture {
+                    name: case,
+                    file: Some(rel),
+                    data,
+                    overlays: BTreeMap::new(),
+                }),
+            }
+        }
+    }
+    for ((template, case), by_locale) in overlays {
+        let base = all
+            .get_mut(&template)
+            .and_then(|cases| cases.iter_mut().find(|f| f.name == case));
+        match base {
+            Some(fixture) => fixture.overlays = by_locale,
+            None => {
+                let file = by_locale
+                    .into_values()
+                    .next()
+                    .map(|o| o.file)
+                    .unwrap_or_default();
+                return Err(overlay::orphan_error(file, &template, &case));
+            }
         }
     }
     for template in templates {
@@ -421,6 +470,7 @@ fn load_fixtures(
                 name: "default".into(),
                 file: None,
                 data: Ok(Map::new()),
+                overlays: BTreeMap::new(),
             }]
         });
     }

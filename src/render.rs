@@ -4,7 +4,7 @@
 
 pub mod limits;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
@@ -12,6 +12,7 @@ use tera::{Context, Tera};
 
 use crate::error::SourcePos;
 use crate::findings::Finding;
+use crate::locale::keys::{self, Marked};
 use crate::project::{EmailTemplate, Project, SourceFile};
 use crate::tera_messages;
 
@@ -29,6 +30,8 @@ pub struct Engine {
     broken: BTreeMap<String, Finding>,
     brand: tera::Value,
     locales: BTreeMap<String, tera::Value>,
+    /// Each locale's strings with markers in place of text, to trace the keys an email uses.
+    marked: BTreeMap<String, (Marked, tera::Value)>,
 }
 
 /// What Tera produced for one email.
@@ -42,6 +45,8 @@ pub struct Rendered {
     pub mjml: String,
     /// The hand-written plaintext, if the template has a `.txt` twin.
     pub text: Option<String>,
+    /// Every text the formatting filters wrote (dates, amounts…): data, not copy.
+    pub formatted: Vec<String>,
 }
 
 impl Engine {
@@ -50,6 +55,7 @@ impl Engine {
     pub fn new(project: &Project) -> Engine {
         let mut tera = Tera::new();
         tera.autoescape_on([".mjml"]);
+        crate::locale::filters::register(&mut tera, &project.locales.cldr);
         let mut files = BTreeMap::new();
         let mut broken = BTreeMap::new();
         for file in &project.shared {
@@ -66,6 +72,16 @@ impl Engine {
             .iter()
             .map(|(code, strings)| (code.clone(), tera::Value::from_serializable(strings)))
             .collect();
+        let marked = project
+            .locales
+            .strings
+            .iter()
+            .map(|(code, strings)| {
+                let marked = keys::mark(strings);
+                let value = tera::Value::from_serializable(&marked.value);
+                (code.clone(), (marked, value))
+            })
+            .collect();
         for finding in broken.values_mut() {
             locate(&files, finding);
         }
@@ -75,6 +91,7 @@ impl Engine {
             broken,
             brand,
             locales,
+            marked,
         }
     }
 
@@ -85,23 +102,62 @@ impl Engine {
         locale: &str,
         data: &Map<String, Value>,
     ) -> Result<Rendered, Finding> {
+        let t = self
+            .locales
+            .get(locale)
+            .cloned()
+            .unwrap_or_else(|| tera::Value::from_serializable(&Map::new()));
+        let (rendered, formatted) = crate::locale::filters::recording(|| {
+            self.render_with(template, locale, data, t, false)
+        });
+        rendered.map(|r| Rendered { formatted, ..r })
+    }
+
+    /// The locale keys one email uses, found by rendering it with every string of `t` marked
+    /// (see [`crate::locale::keys`]). `None` when that render fails (the real render reports
+    /// why).
+    pub fn used_keys(
+        &self,
+        template: &EmailTemplate,
+        locale: &str,
+        data: &Map<String, Value>,
+    ) -> Option<BTreeSet<Vec<String>>> {
+        let (marked, t) = self.marked.get(locale)?;
+        let rendered = self
+            .render_with(template, locale, data, t.clone(), true)
+            .ok()?;
+        let mut used = BTreeSet::new();
+        for part in [&rendered.subject, &rendered.preheader, &rendered.mjml] {
+            marked.collect(part, &mut used);
+        }
+        if let Some(text) = &rendered.text {
+            marked.collect(text, &mut used);
+        }
+        Some(used)
+    }
+
+    fn render_with(
+        &self,
+        template: &EmailTemplate,
+        locale: &str,
+        data: &Map<String, Value>,
+        t: tera::Value,
+        tracing: bool,
+    ) -> Result<Rendered, Finding> {
         let front = template.front.as_ref().map_err(Clone::clone)?;
         if let Some(finding) = self.broken.get(&template.body.name) {
             return Err(finding.clone());
         }
         let mut context = Context::new();
+        if tracing {
+            context.insert(keys::TRACING, &true);
+        }
         for (key, value) in data {
             context.insert_value(key.clone(), tera::Value::from_serializable(value));
         }
         context.insert_value("brand", self.brand.clone());
         context.insert("locale", locale);
-        context.insert_value(
-            "t",
-            self.locales
-                .get(locale)
-                .cloned()
-                .unwrap_or_else(|| tera::Value::from_serializable(&Map::new())),
-        );
+        context.insert_value("t", t);
         let mut email = serde_json::json!({
             "template": template.name,
             "category": front.category,
@@ -135,6 +191,7 @@ impl Engine {
             preheader,
             mjml,
             text,
+            formatted: Vec::new(),
         })
     }
 

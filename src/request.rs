@@ -190,7 +190,7 @@ pub fn prepare<'a>(
         }
         (None, Some(name)) => (
             name.clone(),
-            Cow::Borrowed(fixture_data(pipeline, template, name)?),
+            Cow::Owned(fixture_data(pipeline, template, name, &locale)?),
         ),
         (None, None) => {
             return Err(RequestError::new(
@@ -208,11 +208,13 @@ pub fn prepare<'a>(
     })
 }
 
-fn fixture_data<'a>(
-    pipeline: &'a Pipeline,
+/// The data of the fixture `name` in `locale` (its overlay for that locale merged in).
+fn fixture_data(
+    pipeline: &Pipeline,
     template: &EmailTemplate,
     name: &str,
-) -> Result<&'a Map<String, Value>, RequestError> {
+    locale: &str,
+) -> Result<Map<String, Value>, RequestError> {
     let fixtures = pipeline.project.fixtures_of(&template.name);
     let fixture = fixtures.iter().find(|f| f.name == name).ok_or_else(|| {
         let known: Vec<_> = fixtures.iter().map(|f| f.name.as_str()).collect();
@@ -225,7 +227,7 @@ fn fixture_data<'a>(
             ),
         )
     })?;
-    fixture.data.as_ref().map_err(|finding| RequestError {
+    fixture.data_for(locale).map_err(|finding| RequestError {
         code: ErrorCode::InvalidData,
         message: finding.to_string(),
         findings: vec![finding.clone()],

@@ -1,5 +1,6 @@
 //! The starter kit, embedded in the binary: the repository's own `brand/`, `templates/`,
-//! `locales/`, `fixtures/`, `assets/` and `letterpress.yaml`, written out by `letterpress init`.
+//! `locales/`, `fixtures/`, `assets/`, `dictionary/` and `letterpress.yaml`, written out by
+//! `letterpress init`.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,7 @@ static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static LOCALES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/locales");
 static FIXTURES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/fixtures");
 static ASSETS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/assets");
+static DICTIONARY: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/dictionary");
 static CONFIG: &str = include_str!("../letterpress.yaml");
 
 /// Why `init` refused or failed.
@@ -37,6 +39,7 @@ pub fn files() -> Vec<(PathBuf, &'static [u8])> {
         ("locales", &LOCALES),
         ("fixtures", &FIXTURES),
         ("assets", &ASSETS),
+        ("dictionary", &DICTIONARY),
     ] {
         collect(dir, Path::new(prefix), &mut files);
     }
@@ -94,6 +97,8 @@ mod tests {
             "locales/en.yaml",
             "locales/tr.yaml",
             "assets/logo.png",
+            "dictionary/tr.txt",
+            "fixtures/support-reply/complaint-refund.tr.yaml",
         ] {
             assert!(
                 names.iter().any(|n| n == expected),

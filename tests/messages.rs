@@ -92,7 +92,7 @@ fn an_unclosed_if_names_the_tag_and_where_it_opened() {
     let run = project.run(&["check", "--template", "password-reset", "--locale", "en"]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stdout.contains("templates/password-reset.mjml:8:1: error [build.template] `{% if %}` opened here is never closed: add `{% endif %}` where it should end (Tera stopped at `{% endblock %}` on line 28)"),
+        run.stdout.contains("templates/password-reset.mjml:8:1: error [build.template] `{% if %}` opened here is never closed: add `{% endif %}` where it should end (Tera stopped at `{% endblock %}` on line 27)"),
         "{}",
         run.stdout
     );
@@ -106,7 +106,7 @@ fn a_template_without_sample_data_says_which_file_to_add() {
     let run = project.run(&["check", "--template", "password-reset", "--locale", "en"]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stdout.contains("error [build.template] `reset` is not defined: this template has no sample data yet; add fixtures/password-reset.yaml (or fixtures/password-reset/<case>.yaml) with a value for `reset`"),
+        run.stdout.contains("error [build.template] `customer` is not defined: this template has no sample data yet; add fixtures/password-reset.yaml (or fixtures/password-reset/<case>.yaml) with a value for `customer`"),
         "{}",
         run.stdout
     );
@@ -213,7 +213,7 @@ fn a_brand_contrast_problem_is_reported_once_at_the_palette() {
     );
     assert!(
         contrast[0].trim_start().starts_with(
-            "brand/brand.yaml:9:3: error [brand.contrast] palette `muted` (#c8c8c8) on `background` (#f4f1ea): contrast 1.48:1, below 4.5:1 (WCAG AA); change `muted` or `background` in brand/brand.yaml"
+            "brand/brand.yaml:9:3: error [brand.contrast] palette `muted` (#c8c8c8) on `background` (#f4f1ea): contrast 1.48:1, below 4.5:1 (WCAG AA); change `muted` or `background` under palette: in brand/brand.yaml"
         ),
         "{}",
         contrast[0]

@@ -12,6 +12,8 @@ const CLEAN_BODY: &str = r#"<mjml><mj-body><mj-section><mj-column><mj-text>
 <p>Your order is confirmed. <a href="https://shop.example/orders/1234">See your order</a></p>
 </mj-text></mj-column></mj-section></mj-body></mjml>"#;
 
+const SETTINGS: &str = "rules: {spelling.word: off}\n";
+
 const FRONT: &str = "subject: \"Your order 1234 is confirmed\"\npreheader: \"It ships tomorrow\"";
 
 /// A throwaway project: the repository's brand, one locale, one template.
@@ -33,6 +35,9 @@ impl Project {
         )
         .unwrap();
         std::fs::write(root.join("locales/en.yaml"), "hello: Hello\n").unwrap();
+        // These projects test other rules; spelling depends on the machine's dictionaries and
+        // has its own tests (tests/l10n.rs).
+        std::fs::write(root.join("letterpress.yaml"), SETTINGS).unwrap();
         Project { dir }
     }
 
@@ -309,9 +314,10 @@ fn severities_come_from_front_matter_then_config() {
     let front = format!("{FRONT}\nrules: {{links.http: off}}");
     let project = Project::new().template(&front, &body);
     assert_eq!(project.rules(&[]), (0, vec![]));
-    let project = Project::new()
-        .template(FRONT, &body)
-        .file("letterpress.yaml", "rules: {links.http: error}\n");
+    let project = Project::new().template(FRONT, &body).file(
+        "letterpress.yaml",
+        "rules: {links.http: error, spelling.word: off}\n",
+    );
     assert_eq!(project.rules(&[]), (1, ids(&["links.http"])));
 }
 

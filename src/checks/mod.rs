@@ -21,18 +21,21 @@ mod brand;
 mod clients;
 pub(crate) mod css;
 mod links;
+mod locale;
 mod marketing;
 mod markup;
 mod mjml;
 mod plaintext;
 mod safety;
 mod size;
+mod spelling;
 mod subject;
 #[cfg(test)]
 mod testing;
 mod voice;
 
 pub use clients::snapshot_date as caniemail_snapshot_date;
+pub use locale::{LocaleInput, Spelling};
 
 /// A rule: its id, default severity and what it checks.
 #[derive(Debug, Clone, Copy)]
@@ -238,6 +241,26 @@ pub const RULES: &[Rule] = &[
         summary: "A heading level is skipped (e.g. h1 then h3): the outline is broken for screen readers.",
     },
     Rule {
+        id: "locale.missing-key",
+        default: Severity::Warning,
+        summary: "A locale key the email uses is missing from its locale file, so the default locale's text is shown instead.",
+    },
+    Rule {
+        id: "locale.unused-key",
+        default: Severity::Off,
+        summary: "A key in a locale file that no email uses (off by default; turn it on to tidy locale files).",
+    },
+    Rule {
+        id: "locale.language",
+        default: Severity::Warning,
+        summary: "A passage of the email (a paragraph long enough to judge) is written in another language than the email's locale.",
+    },
+    Rule {
+        id: "spelling.word",
+        default: Severity::Warning,
+        summary: "A word the locale's Hunspell dictionary and dictionary/<locale>.txt do not know (data values excepted); says so once when no dictionary is installed.",
+    },
+    Rule {
         id: "clients.unsupported",
         default: Severity::Warning,
         summary: "CSS or HTML the author wrote that some major clients (Gmail, Outlook, Apple Mail, Yahoo) do not support, from caniemail data.",
@@ -283,6 +306,8 @@ pub struct EmailInput<'a> {
     pub headers: &'a crate::headers::Headers,
     /// Local asset references that will not work (from the assets step).
     pub assets: &'a [crate::assets::Problem],
+    /// What the locale and spelling rules need (`None` skips them).
+    pub locale: Option<&'a LocaleInput<'a>>,
 }
 
 impl EmailInput<'_> {
@@ -426,6 +451,8 @@ pub fn run(input: &EmailInput) -> Vec<Finding> {
     mjml::check(&ctx, &mut hits);
     a11y::check(&ctx, &mut hits);
     clients::check(&ctx, &mut hits);
+    locale::check(&ctx, &mut hits);
+    spelling::check(&ctx, &mut hits);
     hits.into_iter()
         .filter_map(|hit| {
             let severity = severity_of(hit.rule, input.config, input.overrides);

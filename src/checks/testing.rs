@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::{EmailInput, run};
+use super::{EmailInput, LocaleInput, run};
 use crate::brand::Brand;
 use crate::config::Config;
 use crate::findings::Finding;
@@ -63,6 +63,15 @@ impl TestEmail {
 
     /// Every finding.
     pub(crate) fn findings(&self) -> Vec<Finding> {
+        self.findings_with(None)
+    }
+
+    /// Every finding, the locale and spelling rules given `locale`.
+    pub(crate) fn findings_in(&self, locale: &LocaleInput) -> Vec<Finding> {
+        self.findings_with(Some(locale))
+    }
+
+    fn findings_with(&self, locale: Option<&LocaleInput>) -> Vec<Finding> {
         let overrides = BTreeMap::new();
         let sources = [&self.template];
         let front = crate::project::FrontMatter {
@@ -87,6 +96,7 @@ impl TestEmail {
             preheader_line: 3,
             headers: &headers,
             assets: &self.assets,
+            locale,
         })
     }
 }

@@ -71,14 +71,26 @@ pub fn classify(rel: &Path) -> Change {
             Change::Shared(parts[1..].join("/"))
         }
         ["fixtures", _] if yaml => Change::Fixture {
-            template: stem.to_string(),
+            template: without_locale(stem).to_string(),
             case: "default".to_string(),
         },
         ["fixtures", template, _] if yaml => Change::Fixture {
             template: (*template).to_string(),
-            case: stem.to_string(),
+            case: without_locale(stem).to_string(),
         },
         _ => Change::Other,
+    }
+}
+
+/// A fixture name without its `.<locale>` suffix: saving an overlay rebuilds its case.
+fn without_locale(stem: &str) -> &str {
+    match stem.rsplit_once('.') {
+        Some((case, suffix))
+            if !case.is_empty() && letterpress::overlay::looks_like_locale(suffix) =>
+        {
+            case
+        }
+        _ => stem,
     }
 }
 
@@ -237,6 +249,21 @@ mod tests {
             Change::Fixture {
                 template: "support-reply".into(),
                 case: "complaint-refund".into()
+            }
+        );
+        assert_eq!(
+            kind("fixtures/support-reply/complaint-refund.tr.yaml"),
+            Change::Fixture {
+                template: "support-reply".into(),
+                case: "complaint-refund".into()
+            },
+            "an overlay rebuilds its case"
+        );
+        assert_eq!(
+            kind("fixtures/newsletter.tr.yaml"),
+            Change::Fixture {
+                template: "newsletter".into(),
+                case: "default".into()
             }
         );
         assert_eq!(

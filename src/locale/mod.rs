@@ -1,5 +1,7 @@
 //! Locale strings (`locales/<code>.yaml`), exposed to templates as `t`. A key missing in one
-//! locale falls back to the default locale's string.
+//! locale falls back to the default locale's string (and `locale.missing-key` says so).
+//! [`format`] writes dates, numbers, money and lists the locale's way; [`keys`] finds the keys
+//! an email really uses.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,6 +10,10 @@ use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::error::{ProjectError, SourcePos};
+
+pub mod filters;
+pub mod format;
+pub mod keys;
 
 /// Locale codes written right to left; their emails get `dir="rtl"`.
 const RTL_LANGUAGES: [&str; 8] = ["ar", "dv", "fa", "he", "ps", "sd", "ug", "ur"];
@@ -19,12 +25,20 @@ pub struct Locales {
     pub default: String,
     /// Strings per locale code, merged over the default locale's strings.
     pub strings: BTreeMap<String, Value>,
+    /// Each locale file's own strings, before fallback.
+    pub own: BTreeMap<String, Value>,
+    /// Each locale file's text, to point at a key's line.
+    pub sources: BTreeMap<String, String>,
+    /// The CLDR locale each code is formatted and spelled with (`format-locales`, else the
+    /// code itself).
+    pub cldr: BTreeMap<String, String>,
 }
 
 impl Locales {
     /// Reads `locales/*.yaml` (only those listed in the settings, when listed).
     pub fn load(root: &Path, config: &Config) -> Result<Locales, ProjectError> {
         let mut raw = BTreeMap::new();
+        let mut sources = BTreeMap::new();
         if let Some(dir) = crate::files::project_dir(root, Path::new("locales"))? {
             let mut files: Vec<_> = std::fs::read_dir(&dir)
                 .map_err(|e| ProjectError::io(Path::new("locales"), e))?
@@ -54,6 +68,7 @@ impl Locales {
                 })?;
                 let text = crate::files::read_in_project(root, &rel, crate::files::MAX_YAML_BYTES)?;
                 let value: Option<Value> = crate::yaml::parse(&text, &rel)?;
+                sources.insert(code.clone(), text);
                 match value.unwrap_or_else(|| Value::Object(Map::new())) {
                     Value::Object(map) => raw.insert(code, Value::Object(map)),
                     _ => {
@@ -91,22 +106,65 @@ impl Locales {
             None if raw.contains_key("en") => "en".to_string(),
             None => raw.keys().next().cloned().unwrap_or_else(|| "en".into()),
         };
+        let cldr = cldr_locales(&raw, config)?;
         let base = raw.get(&default).cloned().unwrap_or(Value::Null);
         let strings = raw
-            .into_iter()
+            .iter()
             .map(|(code, value)| {
                 let mut merged = base.clone();
-                merge(&mut merged, value);
-                (code, merged)
+                merge(&mut merged, value.clone());
+                (code.clone(), merged)
             })
             .collect();
-        Ok(Locales { default, strings })
+        Ok(Locales {
+            default,
+            strings,
+            own: raw,
+            sources,
+            cldr,
+        })
     }
 
     /// The locale codes, sorted.
     pub fn codes(&self) -> impl Iterator<Item = &str> {
         self.strings.keys().map(String::as_str)
     }
+
+    /// The CLDR locale that formats and spells `code` (`en-GB` for `en` when
+    /// `format-locales` says so; otherwise `code` itself). This is the `locale` to pass to
+    /// [`format::apply`] for an email in `code`.
+    pub fn cldr<'a>(&'a self, code: &'a str) -> &'a str {
+        self.cldr.get(code).map_or(code, String::as_str)
+    }
+
+    /// The locale file of `code`, relative to the project.
+    pub fn file(code: &str) -> std::path::PathBuf {
+        Path::new("locales").join(format!("{code}.yaml"))
+    }
+}
+
+/// `format-locales` checked against the locales the project builds; every code maps to itself
+/// unless configured.
+fn cldr_locales(
+    raw: &BTreeMap<String, Value>,
+    config: &Config,
+) -> Result<BTreeMap<String, String>, ProjectError> {
+    if let Some(code) = config.format_locales.keys().find(|c| !raw.contains_key(*c)) {
+        return Err(ProjectError::Invalid {
+            pos: SourcePos::file(crate::config::FILE_NAME),
+            message: format!(
+                "format-locales names `{code}`, which this project does not build (it builds {}); remove it or add locales/{code}.yaml",
+                raw.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    Ok(raw
+        .keys()
+        .map(|code| {
+            let cldr = config.format_locales.get(code).unwrap_or(code);
+            (code.clone(), cldr.clone())
+        })
+        .collect())
 }
 
 /// Text direction of a locale code (`rtl` for Arabic, Hebrew, Persian…, else `ltr`).
@@ -123,8 +181,8 @@ pub fn direction(code: &str) -> &'static str {
     }
 }
 
-/// Deep-merges `over` into `base`: maps merge key by key, anything else replaces.
-fn merge(base: &mut Value, over: Value) {
+/// Deep-merges `over` into `base`: maps merge key by key, anything else (lists too) replaces.
+pub fn merge(base: &mut Value, over: Value) {
     match (base, over) {
         (Value::Object(base), Value::Object(over)) => {
             for (key, value) in over {

@@ -1,0 +1,309 @@
+//! `spelling.word`: words of the subject, preheader, HTML and text part that the locale's
+//! Hunspell dictionary (plus `dictionary/<locale>.txt`) does not know. Data values (customer
+//! names, addresses, product names from fixtures), the brand's own details and text shown in
+//! place of a missing translation (reported by `locale.missing-key`) are not checked.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::locale::{LocaleInput, Spelling, fallbacks, literal_pieces};
+use super::{Ctx, Hit};
+use crate::error::{SourcePos, line_col};
+use crate::locale::{Locales, keys};
+use crate::spelling::{self, Speller};
+
+/// Misspellings reported per email before the rest are summed up in one finding.
+const MAX_REPORTED: usize = 10;
+/// Misspellings per email that get suggestions (suggesting is slow with large dictionaries).
+const MAX_SUGGESTED: usize = 3;
+
+pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
+    let Some(input) = ctx.input.locale else {
+        return;
+    };
+    match input.spelling {
+        Spelling::Off | Spelling::Missing { report: false, .. } => {}
+        Spelling::Missing { reason, .. } => {
+            let file = Locales::file(input.code);
+            hits.push(Hit::new(
+                "spelling.word",
+                reason.to_string(),
+                Some(SourcePos::file(file)),
+            ));
+        }
+        Spelling::Ready(speller) => misspellings(ctx, input, speller, hits),
+    }
+}
+
+fn misspellings(ctx: &Ctx, input: &LocaleInput, speller: &Speller, hits: &mut Vec<Hit>) {
+    let skip = not_checked(ctx, input);
+    let text = visible_text(ctx);
+    let mut seen = BTreeSet::new();
+    let wrong: Vec<&str> = spelling::words(&text)
+        .into_iter()
+        .filter(|word| seen.insert(word.to_lowercase()))
+        .filter(|word| !skip.contains(&word.to_lowercase()) && !speller.check(word))
+        .collect();
+    for (i, word) in wrong.iter().take(MAX_REPORTED).enumerate() {
+        let suggestions = if i < MAX_SUGGESTED {
+            speller.suggest(word)
+        } else {
+            Vec::new()
+        };
+        let hint = if suggestions.is_empty() {
+            String::new()
+        } else {
+            format!(" (did you mean {}?)", suggestions.join(", "))
+        };
+        hits.push(Hit::new(
+            "spelling.word",
+            format!(
+                "`{word}` is not in the {} dictionary{hint}: correct it, or add it to {}/{}.txt if it is a name",
+                speller.name,
+                spelling::PROJECT_DIR,
+                input.code
+            ),
+            locate_word(ctx, input, word),
+        ));
+    }
+    if wrong.len() > MAX_REPORTED {
+        hits.push(Hit::new(
+            "spelling.word",
+            format!(
+                "{} more words are not in the {} dictionary: {}",
+                wrong.len() - MAX_REPORTED,
+                speller.name,
+                wrong[MAX_REPORTED..].join(", ")
+            ),
+            ctx.input.at_template(),
+        ));
+    }
+}
+
+/// Everything a reader sees: subject, preheader, the HTML's text and image descriptions, and
+/// the text part.
+fn visible_text(ctx: &Ctx) -> String {
+    let input = ctx.input;
+    let mut parts = vec![input.subject.to_string(), input.preheader.to_string()];
+    if let Some(body) = ctx.doc.select(super::sel("body")).next() {
+        parts.push(body.text().collect::<Vec<_>>().join(" "));
+    }
+    parts.extend(
+        ctx.doc
+            .select(super::sel("img[alt]"))
+            .filter_map(|img| img.value().attr("alt"))
+            .map(str::to_string),
+    );
+    parts.push(input.text.to_string());
+    parts.join("\n")
+}
+
+/// Words not to check, lowercased: data values, the brand's details, and fallback text.
+fn not_checked(ctx: &Ctx, input: &LocaleInput) -> BTreeSet<String> {
+    let brand = serde_json::to_value(ctx.input.brand).unwrap_or(Value::Null);
+    let data = Value::Object(ctx.input.data.clone());
+    let mut texts: Vec<String> = [&data, &brand]
+        .into_iter()
+        .flat_map(|v| keys::strings(v).into_iter().map(|(_, s)| s.to_string()))
+        .collect();
+    texts.extend(input.formatted.iter().cloned());
+    texts.extend(
+        fallbacks(input)
+            .into_iter()
+            .flat_map(|(_, text)| literal_pieces(text)),
+    );
+    texts
+        .iter()
+        .flat_map(|text| spelling::words(text))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The first line where `word` stands as a whole word: in the template, its layouts and
+/// partials, then the locale file.
+fn locate_word(ctx: &Ctx, input: &LocaleInput, word: &str) -> Option<SourcePos> {
+    let templates = ctx
+        .input
+        .sources
+        .iter()
+        .map(|s| (s.file.clone(), s.source.as_str()));
+    let locale = input
+        .locales
+        .sources
+        .get(input.code)
+        .map(|s| (Locales::file(input.code), s.as_str()));
+    for (file, source) in templates.chain(locale) {
+        if let Some(at) = whole_word(source, word) {
+            let (line, column) = line_col(source, at);
+            return Some(SourcePos::at(file, line, column));
+        }
+    }
+    ctx.input.at_template()
+}
+
+/// The byte offset of `word` in `text` where it is not part of a longer word.
+fn whole_word(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(at, _)| at).find(|&at| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::TestEmail;
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    const WORDS: &[&str] = &[
+        "hello",
+        "there",
+        "your",
+        "order",
+        "is",
+        "confirmed",
+        "it",
+        "ships",
+        "tomorrow",
+        "by",
+    ];
+
+    /// A tiny English dictionary in a project folder.
+    fn speller(dir: &Path) -> std::sync::Arc<Speller> {
+        let folder = dir.join(spelling::PROJECT_DIR);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            folder.join("zz.aff"),
+            "SET UTF-8\nTRY esiaénrtolcdugmfphbyvkw\n",
+        )
+        .unwrap();
+        let dic = format!("{}\n{}\n", WORDS.len(), WORDS.join("\n"));
+        std::fs::write(folder.join("zz.dic"), dic).unwrap();
+        spelling::load(dir, "zz", "zz").unwrap()
+    }
+
+    fn locales() -> Locales {
+        Locales {
+            default: "zz".into(),
+            strings: BTreeMap::new(),
+            own: BTreeMap::new(),
+            sources: BTreeMap::new(),
+            cldr: BTreeMap::new(),
+        }
+    }
+
+    fn input<'a>(
+        locales: &'a Locales,
+        spelling: Spelling<'a>,
+        formatted: &'a [String],
+    ) -> LocaleInput<'a> {
+        LocaleInput {
+            code: "zz",
+            cldr: "zz",
+            locales,
+            used: None,
+            unused: &[],
+            spelling,
+            root: Path::new("."),
+            fixture_files: Vec::new(),
+            formatted,
+            own_text: false,
+        }
+    }
+
+    fn messages(email: &TestEmail, input: &LocaleInput) -> Vec<String> {
+        email
+            .findings_in(input)
+            .into_iter()
+            .filter(|f| f.rule == "spelling.word")
+            .map(|f| f.message)
+            .collect()
+    }
+
+    fn email(body: &str) -> TestEmail {
+        let mut email = TestEmail::with_body(body);
+        email.subject = "Your order is confirmed".into();
+        email.preheader = "It ships tomorrow".into();
+        email.text = String::new();
+        email
+    }
+
+    #[test]
+    fn a_misspelt_word_is_reported_with_suggestions() {
+        let dir = tempfile::tempdir().unwrap();
+        let speller = speller(dir.path());
+        let locales = locales();
+        let found = messages(
+            &email("<p>Hello there, your ordr is confirmed.</p>"),
+            &input(&locales, Spelling::Ready(&speller), &[]),
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("`ordr` is not in the zz dictionary (did you mean order"),
+            "{}",
+            found[0]
+        );
+    }
+
+    #[test]
+    fn data_acronyms_and_formatted_values_are_not_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let speller = speller(dir.path());
+        let locales = locales();
+        let mut email =
+            email("<p>Hello Zebedee, your order FH-1234 is confirmed by DPD: Nisan 2026.</p>");
+        email.data.insert("name".into(), "Zebedee".into());
+        let formatted = ["14 Nisan 2026".to_string()];
+        assert!(
+            messages(
+                &email,
+                &input(&locales, Spelling::Ready(&speller), &formatted)
+            )
+            .is_empty()
+        );
+        // Without the data and the formatted value, both words are unknown.
+        email.data.clear();
+        assert_eq!(
+            messages(&email, &input(&locales, Spelling::Ready(&speller), &[])).len(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_missing_dictionary_is_said_once_at_the_locale_file() {
+        let locales = locales();
+        let reason = "no Hunspell dictionary for `zz`";
+        let email = email("<p>Anything at all</p>");
+        let told = Spelling::Missing {
+            reason,
+            report: true,
+        };
+        let findings = email.findings_in(&input(&locales, told, &[]));
+        let spelling: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == "spelling.word")
+            .collect();
+        assert_eq!(spelling.len(), 1);
+        assert_eq!(
+            spelling[0].location.as_ref().map(|l| l.file.clone()),
+            Some("locales/zz.yaml".into())
+        );
+        let quiet = Spelling::Missing {
+            reason,
+            report: false,
+        };
+        assert!(
+            messages(&email, &input(&locales, quiet, &[])).is_empty(),
+            "said once, by another email"
+        );
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert_eq!(whole_word("the order, ordr here", "ordr"), Some(11));
+        assert_eq!(whole_word("orders", "order"), None);
+    }
+}

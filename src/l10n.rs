@@ -1,0 +1,179 @@
+//! What the locale and spelling rules need for each email, prepared once per project where it
+//! can be: spelling dictionaries (loaded on first use, once per locale), the keys of each
+//! locale file that no email uses, and which email of each locale carries findings about the
+//! locale as a whole (a missing dictionary, unused keys), so they are reported once.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use serde_json::{Map, Value};
+
+use crate::checks::{self, LocaleInput, Spelling};
+use crate::findings::Severity;
+use crate::locale::keys;
+use crate::pipeline::EmailId;
+use crate::project::{EmailTemplate, Project};
+use crate::render::Engine;
+use crate::spelling::{self, Speller};
+
+/// Keys by locale.
+type KeysByLocale = BTreeMap<String, Vec<Vec<String>>>;
+
+/// Per-project resources of the locale rules, shared by every email of a build.
+pub struct Resources {
+    spellers: BTreeMap<String, OnceLock<Result<Arc<Speller>, String>>>,
+    unused: OnceLock<KeysByLocale>,
+    /// The first email of each locale in the current selection.
+    carriers: RwLock<BTreeMap<String, EmailId>>,
+}
+
+/// One email, as the locale rules see it.
+pub struct Email<'a> {
+    /// Its template.
+    pub template: &'a EmailTemplate,
+    /// Its locale code.
+    pub locale: &'a str,
+    /// Its fixture case (any name when the data did not come from a fixture).
+    pub fixture: &'a str,
+    /// Its data.
+    pub data: &'a Map<String, Value>,
+    /// Severities from its front matter.
+    pub overrides: &'a BTreeMap<String, Severity>,
+    /// What the formatting filters wrote in it.
+    pub formatted: &'a [String],
+    /// Whether its text part was written by hand (a `.txt` template), not derived from HTML.
+    pub own_text: bool,
+}
+
+impl Resources {
+    /// Empty resources for `project`; nothing is loaded until an email needs it.
+    pub fn new(project: &Project) -> Resources {
+        Resources {
+            spellers: project
+                .locales
+                .codes()
+                .map(|code| (code.to_string(), OnceLock::new()))
+                .collect(),
+            unused: OnceLock::new(),
+            carriers: RwLock::new(BTreeMap::new()),
+        }
+    }
+
+    /// Remembers the first email of each locale in `ids` (the emails about to be built): it
+    /// carries the findings about its locale as a whole.
+    pub fn select(&self, ids: &[EmailId]) {
+        let mut first = BTreeMap::new();
+        for id in ids {
+            first.entry(id.locale.clone()).or_insert_with(|| id.clone());
+        }
+        if let Ok(mut carriers) = self.carriers.write() {
+            *carriers = first;
+        }
+    }
+
+    /// Whether `email` carries its locale's project-wide findings: it is the first of its
+    /// locale in the selection, or nothing was selected (a single `render`).
+    fn carries(&self, email: &Email) -> bool {
+        let Ok(carriers) = self.carriers.read() else {
+            return true;
+        };
+        carriers
+            .get(email.locale)
+            .is_none_or(|id| id.template == email.template.name && id.fixture == email.fixture)
+    }
+
+    /// The input of the locale rules for one email; `used` are the keys it used.
+    pub fn input<'a>(
+        &'a self,
+        project: &'a Project,
+        engine: &Engine,
+        email: &Email<'a>,
+        used: Option<&'a BTreeSet<Vec<String>>>,
+    ) -> LocaleInput<'a> {
+        let config = &project.config;
+        let is_on = |rule| checks::severity_of(rule, config, email.overrides) != Severity::Off;
+        let carries = self.carries(email);
+        let code = project
+            .locales
+            .strings
+            .get_key_value(email.locale)
+            .map_or("", |(k, _)| k);
+        let cldr = project.locales.cldr(code);
+        let unused = if carries && is_on("locale.unused-key") {
+            let all = self.unused.get_or_init(|| unused_keys(project, engine));
+            all.get(code).map_or(&[][..], Vec::as_slice)
+        } else {
+            &[]
+        };
+        let spelling = match self.spellers.get(code) {
+            Some(cell) if is_on("spelling.word") => {
+                match cell.get_or_init(|| spelling::load(&project.root, code, cldr)) {
+                    Ok(speller) => Spelling::Ready(speller),
+                    Err(reason) => Spelling::Missing {
+                        reason,
+                        report: carries,
+                    },
+                }
+            }
+            _ => Spelling::Off,
+        };
+        LocaleInput {
+            code,
+            cldr,
+            locales: &project.locales,
+            used,
+            unused,
+            spelling,
+            root: &project.root,
+            fixture_files: fixture_files(project, email),
+            formatted: email.formatted,
+            own_text: email.own_text,
+        }
+    }
+}
+
+/// The fixture case's file and its overlay for the email's locale, if any.
+fn fixture_files(project: &Project, email: &Email) -> Vec<PathBuf> {
+    let Some(fixture) = project
+        .fixtures_of(&email.template.name)
+        .iter()
+        .find(|f| f.name == email.fixture)
+    else {
+        return Vec::new();
+    };
+    let overlay = fixture.overlays.get(email.locale).map(|o| o.file.clone());
+    fixture.file.iter().cloned().chain(overlay).collect()
+}
+
+/// The keys of each locale file that no email of the project uses. A locale where some email
+/// could not be traced is left out: its unused keys cannot be known.
+fn unused_keys(project: &Project, engine: &Engine) -> KeysByLocale {
+    let mut result = BTreeMap::new();
+    for code in project.locales.codes() {
+        let mut used = BTreeSet::new();
+        let mut complete = true;
+        for template in &project.templates {
+            for fixture in project.fixtures_of(&template.name) {
+                let traced = fixture
+                    .data_for(code)
+                    .ok()
+                    .and_then(|data| engine.used_keys(template, code, &data));
+                match traced {
+                    Some(keys) => used.extend(keys),
+                    None => complete = false,
+                }
+            }
+        }
+        let Some(own) = project.locales.own.get(code).filter(|_| complete) else {
+            continue;
+        };
+        let unused = keys::strings(own)
+            .into_iter()
+            .map(|(key, _)| key)
+            .filter(|key| !used.contains(key))
+            .collect();
+        result.insert(code.to_string(), unused);
+    }
+    result
+}

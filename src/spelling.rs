@@ -1,0 +1,424 @@
+//! Spelling: Hunspell dictionaries (a project's own in `dictionary/`, `$DICPATH`, or the
+//! system's, such as Debian's `hunspell-en-gb` and `hunspell-tr`) read with spellbook, plus the
+//! project's word list `dictionary/<locale>.txt` for brand, product and place names.
+//!
+//! Words are checked the way word processors do by default: words in capitals (acronyms such as
+//! KDV or DPD), words with digits, single letters, addresses and links are not checked. A
+//! hyphenated word passes when it or each of its parts does; a word with an apostrophe passes
+//! when it does or the part before the apostrophe does (a Turkish proper noun takes its
+//! suffix after an apostrophe: `Bristol'deki`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use icu_locale_core::LanguageIdentifier;
+
+/// The folder of a project's own dictionaries and word lists.
+pub const PROJECT_DIR: &str = "dictionary";
+
+/// Where Hunspell dictionaries are looked for after the project's `dictionary/` and
+/// `$DICPATH`: the usual system folders of Linux distributions and macOS.
+const SYSTEM_DIRS: &[&str] = &[
+    "/usr/share/hunspell",
+    "/usr/share/myspell",
+    "/usr/share/myspell/dicts",
+    "/usr/local/share/hunspell",
+    "/opt/homebrew/share/hunspell",
+    "/Library/Spelling",
+];
+
+/// A loaded dictionary with the project's words added.
+pub struct Speller {
+    dictionary: spellbook::Dictionary,
+    /// The dictionary's name, e.g. `en_GB`.
+    pub name: String,
+    /// The `.dic` file it was read from.
+    pub file: PathBuf,
+}
+
+impl std::fmt::Debug for Speller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Speller")
+            .field("name", &self.name)
+            .field("file", &self.file)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A loaded dictionary is kept for the life of the process, keyed by its files and their
+/// modification times: `watch` reloads the project on every save, and reading a large
+/// dictionary (Turkish: 9 MB) takes a few hundred milliseconds.
+type CacheKey = Vec<(PathBuf, Option<SystemTime>)>;
+
+static CACHE: Mutex<Option<HashMap<CacheKey, Arc<Speller>>>> = Mutex::new(None);
+
+/// Finds and loads the dictionary for locale `code` (spelled as the CLDR locale `cldr`, e.g.
+/// `en` as `en-GB`) and adds the words of `dictionary/<code>.txt`. The error says where it
+/// looked and what to install. Loaded once per process while the files do not change.
+pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Arc<Speller>, String> {
+    let names = dictionary_names(cldr);
+    let dirs = search_dirs(root);
+    let found = dirs.iter().find_map(|dir| {
+        names.iter().find_map(|name| {
+            let dic = dir.join(format!("{name}.dic"));
+            let aff = dir.join(format!("{name}.aff"));
+            (dic.is_file() && aff.is_file()).then(|| (name.clone(), aff, dic))
+        })
+    });
+    let Some((name, aff, dic)) = found else {
+        let package = names.last().map_or(code.to_string(), |n| {
+            n.split('_').next().unwrap_or(n).to_lowercase()
+        });
+        return Err(format!(
+            "no Hunspell dictionary for `{code}` (looked for {} in {}); spelling is not checked: install one (Debian/Ubuntu: apt-get install hunspell-{package}{}) or put {}.aff and {}.dic in {PROJECT_DIR}/",
+            names.join(", "),
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            cldr.split_once('-')
+                .map_or(String::new(), |(_, region)| format!(
+                    " or hunspell-{package}-{}",
+                    region.to_lowercase()
+                )),
+            names[0],
+            names[0],
+        ));
+    };
+    let word_list = root.join(PROJECT_DIR).join(format!("{code}.txt"));
+    let key: CacheKey = [&aff, &dic, &word_list]
+        .into_iter()
+        .map(|p| {
+            (
+                p.clone(),
+                std::fs::metadata(p).and_then(|m| m.modified()).ok(),
+            )
+        })
+        .collect();
+    let cached = CACHE
+        .lock()
+        .ok()
+        .and_then(|cache| cache.as_ref()?.get(&key).cloned());
+    if let Some(speller) = cached {
+        return Ok(speller);
+    }
+    let read = |path: &Path| {
+        std::fs::read(path)
+            .map(|bytes| {
+                String::from_utf8_lossy(&bytes)
+                    .trim_start_matches('\u{feff}')
+                    .to_string()
+            })
+            .map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let (aff_text, dic_text) = zero_flag_renumbered(&read(&aff)?, &read(&dic)?);
+    let mut dictionary = spellbook::Dictionary::new(&aff_text, &dic_text)
+        .map_err(|e| format!("{}: the dictionary could not be read ({e})", dic.display()))?;
+    add_word_list(&mut dictionary, &word_list)?;
+    let speller = Arc::new(Speller {
+        dictionary,
+        name,
+        file: dic,
+    });
+    if let Ok(mut cache) = CACHE.lock() {
+        cache
+            .get_or_insert_with(HashMap::new)
+            .insert(key, Arc::clone(&speller));
+    }
+    Ok(speller)
+}
+
+/// `en-GB` → `en_GB`, `en`; `tr` → `tr`, `tr_TR` (the likely region from CLDR).
+fn dictionary_names(cldr: &str) -> Vec<String> {
+    let Ok(mut id) = cldr.parse::<LanguageIdentifier>() else {
+        return vec![cldr.replace('-', "_")];
+    };
+    let language = id.language.to_string();
+    let mut names = Vec::new();
+    if let Some(region) = id.region {
+        names.push(format!("{language}_{region}"));
+    }
+    names.push(language.clone());
+    if id.region.is_none() {
+        icu_locale::LocaleExpander::new_common().maximize(&mut id);
+        if let Some(region) = id.region {
+            names.push(format!("{language}_{region}"));
+        }
+    }
+    names
+}
+
+fn search_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![root.join(PROJECT_DIR)];
+    if let Some(paths) = std::env::var_os("DICPATH") {
+        dirs.extend(std::env::split_paths(&paths));
+    }
+    dirs.extend(SYSTEM_DIRS.iter().map(PathBuf::from));
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(Path::new(&home).join("Library/Spelling"));
+    }
+    dirs
+}
+
+/// The project's words, one per line (`#` starts a comment).
+fn add_word_list(dictionary: &mut spellbook::Dictionary, file: &Path) -> Result<(), String> {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return Ok(());
+    };
+    for (i, line) in text.lines().enumerate() {
+        let word = line.split('#').next().unwrap_or_default().trim();
+        if word.is_empty() {
+            continue;
+        }
+        dictionary.add(word).map_err(|e| {
+            format!(
+                "{}:{}: `{word}` could not be added ({e}); write one word per line",
+                file.display(),
+                i + 1
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Hunspell dictionaries with numeric flags may use flag 0 (Debian's `tr_TR` does), which
+/// Hunspell tolerates and spellbook refuses: give it an unused number instead.
+fn zero_flag_renumbered(aff: &str, dic: &str) -> (String, String) {
+    let numeric = aff
+        .lines()
+        .any(|l| l.split_whitespace().eq(["FLAG", "num"]));
+    let uses_zero = aff
+        .lines()
+        .any(|l| l.starts_with("SFX 0 ") || l.starts_with("PFX 0 "));
+    if !numeric || !uses_zero {
+        return (aff.to_string(), dic.to_string());
+    }
+    let unused = aff
+        .lines()
+        .filter_map(|l| l.strip_prefix("SFX ").or_else(|| l.strip_prefix("PFX ")))
+        .filter_map(|rest| rest.split_whitespace().next()?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let renumber = |flags: &str| {
+        flags
+            .split(',')
+            .map(|f| {
+                if f == "0" {
+                    unused.to_string()
+                } else {
+                    f.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let aff = aff
+        .lines()
+        .map(|line| {
+            let mut fields: Vec<String> = line.split(' ').map(str::to_string).collect();
+            if matches!(fields.first().map(String::as_str), Some("SFX" | "PFX")) {
+                if fields.get(1).is_some_and(|f| f == "0") {
+                    fields[1] = unused.to_string();
+                }
+                if let Some(add) = fields.get_mut(3) {
+                    if let Some((affix, flags)) = add.split_once('/') {
+                        *add = format!("{affix}/{}", renumber(flags));
+                    }
+                }
+            }
+            fields.join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let dic = dic
+        .lines()
+        .map(|line| match line.split_once('/') {
+            Some((word, rest)) => {
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                format!("{word}/{}{}", renumber(&rest[..end]), &rest[end..])
+            }
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    (aff, dic)
+}
+
+impl Speller {
+    /// Whether `word` is spelled correctly (see the module documentation for what passes).
+    pub fn check(&self, word: &str) -> bool {
+        let word = word.replace('’', "'");
+        if self.dictionary.check(&word) {
+            return true;
+        }
+        if let Some((stem, _)) = word.split_once('\'') {
+            if !stem.is_empty() && self.check_parts(stem) {
+                return true;
+            }
+        }
+        word.contains('-') && self.check_parts(&word)
+    }
+
+    fn check_parts(&self, word: &str) -> bool {
+        self.dictionary.check(word)
+            || (word.contains('-')
+                && word
+                    .split('-')
+                    .filter(|part| part.chars().count() > 1)
+                    .all(|part| self.dictionary.check(part)))
+    }
+
+    /// Up to three corrections for `word`.
+    pub fn suggest(&self, word: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        self.dictionary.suggest(word, &mut out);
+        out.truncate(3);
+        out
+    }
+}
+
+/// The words of `text` worth checking: letters with inner apostrophes and hyphens; not links,
+/// addresses, words with digits, words in capitals or single letters.
+pub fn words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for chunk in text.split_whitespace() {
+        if chunk.contains("://") || chunk.contains('@') || chunk.starts_with("www.") {
+            continue;
+        }
+        let mut start = None;
+        let chars: Vec<(usize, char)> = chunk.char_indices().collect();
+        for (i, &(at, c)) in chars.iter().enumerate() {
+            let inner = matches!(c, '\'' | '’' | '-')
+                && start.is_some()
+                && chars.get(i + 1).is_some_and(|(_, n)| n.is_alphabetic());
+            if c.is_alphabetic() || is_mark(c) || inner {
+                start.get_or_insert(at);
+                continue;
+            }
+            if let Some(s) = start.take() {
+                push_word(&chunk[s..at], chunk, &mut out);
+            }
+        }
+        if let Some(s) = start {
+            push_word(&chunk[s..], chunk, &mut out);
+        }
+    }
+    out
+}
+
+fn push_word<'a>(word: &'a str, chunk: &str, out: &mut Vec<&'a str>) {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    // An acronym, also with a suffix after an apostrophe (KDV'ye).
+    let stem = word.split(['\'', '’']).next().unwrap_or(word);
+    let capitals = stem.chars().all(|c| !c.is_lowercase());
+    let with_digits = chunk.chars().any(|c| c.is_ascii_digit());
+    if letters > 1 && !capitals && !with_digits {
+        out.push(word);
+    }
+}
+
+/// Combining marks that belong to a word (decomposed accents).
+fn is_mark(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_skip_links_acronyms_digits_and_letters() {
+        let text = "Hi Emma, your KDV'ye £4,95 (FH-104726) at https://x.example/a-b or help@x.example; pre-order it, don’t worry. Bristol'deki e-posta x";
+        assert_eq!(
+            words(text),
+            [
+                "Hi",
+                "Emma",
+                "your",
+                "at",
+                "or",
+                "pre-order",
+                "it",
+                "don’t",
+                "worry",
+                "Bristol'deki",
+                "e-posta"
+            ]
+        );
+    }
+
+    #[test]
+    fn dictionary_names_come_from_the_cldr_locale() {
+        assert_eq!(dictionary_names("en-GB"), ["en_GB", "en"]);
+        assert_eq!(dictionary_names("tr"), ["tr", "tr_TR"]);
+        assert_eq!(dictionary_names("en"), ["en", "en_US"]);
+    }
+
+    #[test]
+    fn zero_flag_gets_an_unused_number() {
+        let aff = "SET UTF-8\nFLAG num\n\nSFX 0 N 1\nSFX 0 0 a .\n\nSFX 1 N 1\nSFX 1 0 sı/0,1 .\n";
+        let dic = "2\nab/0,2\nev/1,0\tpo:noun\n";
+        let (aff, dic) = zero_flag_renumbered(aff, dic);
+        assert!(
+            aff.contains("SFX 2 N 1\nSFX 2 0 a .") && aff.contains("SFX 1 0 sı/2,1 ."),
+            "{aff}"
+        );
+        assert_eq!(dic, "2\nab/2,2\nev/1,2\tpo:noun");
+        let dictionary = spellbook::Dictionary::new(&aff, &dic);
+        assert!(dictionary.is_ok(), "{:?}", dictionary.err());
+    }
+
+    #[test]
+    fn a_missing_dictionary_says_what_to_install() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = load(dir.path(), "xx", "xx-ZZ").unwrap_err();
+        assert!(err.contains("no Hunspell dictionary for `xx`"), "{err}");
+        assert!(
+            err.contains("hunspell-xx") && err.contains("xx_ZZ.aff"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_project_dictionary_and_word_list_are_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let words = dir.path().join(PROJECT_DIR);
+        std::fs::create_dir_all(&words).unwrap();
+        std::fs::write(words.join("xx.aff"), "SET UTF-8\n").unwrap();
+        std::fs::write(words.join("xx.dic"), "1\nhello\n").unwrap();
+        std::fs::write(words.join("xx.txt"), "# brand names\nFernwood\n").unwrap();
+        let speller = load(dir.path(), "xx", "xx").unwrap();
+        assert!(speller.check("hello") && speller.check("Fernwood"));
+        assert!(!speller.check("helo"));
+        assert!(
+            speller.check("Fernwood's"),
+            "the part before the apostrophe is a word"
+        );
+    }
+
+    #[test]
+    fn a_dictionary_is_loaded_once_until_its_files_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let words = dir.path().join(PROJECT_DIR);
+        std::fs::create_dir_all(&words).unwrap();
+        std::fs::write(words.join("yy.aff"), "SET UTF-8\n").unwrap();
+        std::fs::write(words.join("yy.dic"), "1\nhello\n").unwrap();
+        let first = load(dir.path(), "yy", "yy").unwrap();
+        let again = load(dir.path(), "yy", "yy").unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        let list = words.join("yy.txt");
+        std::fs::write(&list, "Fernwood\n").unwrap();
+        let later = SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&list)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        let changed = load(dir.path(), "yy", "yy").unwrap();
+        assert!(!Arc::ptr_eq(&first, &changed) && changed.check("Fernwood"));
+    }
+}
