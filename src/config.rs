@@ -34,6 +34,9 @@ pub struct Config {
     pub allowed_colours: Vec<Colour>,
     /// `List-Unsubscribe` values for marketing emails (written to the manifest).
     pub list_unsubscribe: Option<ListUnsubscribe>,
+    /// Glob patterns of templates built as plain MJML (no Tera, no brand), e.g.
+    /// `templates/sendgrid-*.mjml`; see [`crate::treatment`].
+    pub plain_mjml: Vec<String>,
 }
 
 /// Plaintext settings.
@@ -92,6 +95,7 @@ impl Default for Config {
             rules: BTreeMap::new(),
             allowed_colours: Vec::new(),
             list_unsubscribe: None,
+            plain_mjml: Vec::new(),
         }
     }
 }
@@ -144,6 +148,15 @@ impl Config {
                 )));
             }
         }
+        if let Some(bad) = self
+            .plain_mjml
+            .iter()
+            .find(|p| glob::Pattern::new(p).is_err())
+        {
+            return Err(invalid(format!(
+                "plain-mjml: `{bad}` is not a valid pattern (use * and ? as in `templates/sendgrid-*.mjml`)"
+            )));
+        }
         if let Some(lu) = &self.list_unsubscribe {
             let mailto_ok = lu.mailto.as_deref().is_none_or(|m| m.contains('@'));
             let url_ok = lu.url.as_deref().is_none_or(|u| u.starts_with("https://"));
@@ -187,6 +200,16 @@ mod tests {
                 .to_string()
                 .contains("40–78")
         );
+    }
+
+    #[test]
+    fn plain_mjml_patterns_are_checked() {
+        assert_eq!(
+            parse("plain-mjml: [\"legacy-*\"]\n").unwrap().plain_mjml,
+            ["legacy-*"]
+        );
+        let err = parse("plain-mjml: [\"a[\"]\n").unwrap_err().to_string();
+        assert!(err.contains("not a valid pattern"), "{err}");
     }
 
     #[test]

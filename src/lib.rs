@@ -29,6 +29,7 @@ pub mod plaintext;
 pub mod project;
 pub mod render;
 pub mod starter;
+pub mod treatment;
 pub mod yaml;
 
 pub use error::{ProjectError, SourcePos};

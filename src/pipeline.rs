@@ -278,6 +278,7 @@ impl Pipeline {
             preheader: &rendered.preheader,
             lang: locale,
             dir: locale::direction(locale),
+            brand: template.treatment.brand,
         };
         let compiled =
             self.compiler
@@ -318,6 +319,7 @@ impl Pipeline {
             sources: &sources,
             subject_line: template.subject_line,
             preheader_line: template.preheader_line,
+            treatment: template.treatment,
         });
         let content = Content {
             subject,

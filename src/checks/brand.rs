@@ -39,8 +39,11 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         .flat_map(|d| d.iter())
         .chain(&ctx.sheet.decls)
         .collect();
-    off_palette(ctx, &decls, hits);
-    fonts(ctx, &decls, hits);
+    // The palette and the brand fonts are checked where the brand applies; readability always.
+    if ctx.input.treatment.brand {
+        off_palette(ctx, &decls, hits);
+        fonts(ctx, &decls, hits);
+    }
     contrast(ctx, &styles, hits);
 }
 

@@ -258,6 +258,9 @@ pub struct EmailInput<'a> {
     pub subject_line: u32,
     /// 1-based line of `preheader:` in the template file (0 when unknown).
     pub preheader_line: u32,
+    /// Letterpress template or plain MJML: Tera syntax is not checked in a template Tera does
+    /// not render, nor the brand's palette and fonts where the brand does not apply.
+    pub treatment: crate::treatment::Treatment,
 }
 
 impl EmailInput<'_> {

@@ -23,6 +23,7 @@ pub(crate) struct TestEmail {
     pub mjml: String,
     pub brand: Brand,
     pub template: SourceFile,
+    pub treatment: crate::treatment::Treatment,
 }
 
 impl TestEmail {
@@ -47,6 +48,7 @@ impl TestEmail {
                 file: PathBuf::from("templates/t.mjml"),
                 source: String::new(),
             },
+            treatment: crate::treatment::Treatment::LETTERPRESS,
         }
     }
 
@@ -78,6 +80,7 @@ impl TestEmail {
             sources: &sources,
             subject_line: 2,
             preheader_line: 3,
+            treatment: self.treatment,
         })
     }
 }

@@ -1,0 +1,445 @@
+//! The MJML step as a whole: what mjml accepts is read, renders as mjml renders it, and what is
+//! broken is reported where it is.
+
+use std::path::Path;
+
+use super::tests_support::{compiler, plain, render_plain};
+use super::*;
+
+fn branded() -> Finish<'static> {
+    Finish {
+        title: "Hello & welcome",
+        preheader: "Preview <text>",
+        lang: "tr",
+        dir: "ltr",
+        brand: true,
+    }
+}
+
+fn wrap(body: &str) -> String {
+    format!(
+        "<mjml><mj-body><mj-section><mj-column>{body}</mj-column></mj-section></mj-body></mjml>"
+    )
+}
+
+/// Compiles a plain document in a project folder with the given files; returns the finding.
+fn error_of(mjml: &str, files: &[(&str, &str)]) -> Finding {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    compiler(&root)
+        .compile(mjml, Path::new("templates/t.mjml"), mjml, &plain())
+        .expect_err("an error")
+}
+
+fn compile_in(mjml: &str, files: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    compiler(&root)
+        .compile(mjml, Path::new("templates/t.mjml"), mjml, &plain())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .html
+}
+
+#[test]
+fn brand_title_preview_and_lang_are_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = compiler(dir.path())
+        .compile(
+            &wrap("<mj-text><a href=\"https://x.example\">x</a></mj-text>"),
+            Path::new("t.mjml"),
+            "",
+            &branded(),
+        )
+        .unwrap()
+        .html;
+    assert!(html.contains("lang=\"tr\""), "lang");
+    assert!(html.contains("<title>Hello &amp; welcome</title>"), "title");
+    assert!(html.contains("Preview &lt;text&gt;"), "preview");
+    // the brand's link colour is inlined on the link itself
+    assert!(
+        html.contains("href=\"https://x.example\" style=\"color: #1a73e8;\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Inter, Helvetica, Arial, sans-serif"),
+        "font stack"
+    );
+}
+
+#[test]
+fn a_plain_file_gets_nothing_of_the_brand() {
+    let html = render_plain(&wrap(
+        "<mj-text><a href=\"https://x.example\">x</a></mj-text>",
+    ));
+    assert!(!html.contains("#1a73e8"), "brand link colour: {html}");
+    assert!(!html.contains("Inter"), "brand font: {html}");
+    // mjml's own defaults
+    assert!(
+        html.contains(
+            "font-family:Ubuntu, Helvetica, Arial, sans-serif;font-size:13px;line-height:1;"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("lang=\"en\""), "{html}");
+}
+
+#[test]
+fn the_documents_own_lang_and_dir_are_kept() {
+    let html = render_plain("<mjml lang=\"it\" dir=\"rtl\"><mj-body></mj-body></mjml>");
+    assert!(html.contains("<html lang=\"it\" dir=\"rtl\""), "{html}");
+}
+
+#[test]
+fn own_title_and_preview_are_kept_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "<mjml><mj-head><mj-title>Tom &amp; Jerry &lt;3</mj-title><mj-preview>Soon <b>now</b></mj-preview></mj-head><mj-body></mj-body></mjml>";
+    let compiled = compiler(dir.path())
+        .compile(doc, Path::new("t.mjml"), "", &branded())
+        .unwrap();
+    assert_eq!(compiled.title.as_deref(), Some("Tom & Jerry <3"));
+    assert_eq!(compiled.preview.as_deref(), Some("Soon now"));
+    assert!(
+        compiled
+            .html
+            .contains("<title>Tom &amp; Jerry &lt;3</title>"),
+        "{}",
+        compiled.html
+    );
+    // mjml copies the preview as written (markup included) into the hidden preview block
+    assert!(
+        compiled.html.contains(">Soon <b>now</b></div>"),
+        "{}",
+        compiled.html
+    );
+}
+
+#[test]
+fn the_title_in_aria_label_is_escaped() {
+    let html = render_plain(
+        "<mjml><mj-head><mj-title>Tom & \"Jerry\" <b>x</b></mj-title></mj-head><mj-body></mj-body></mjml>",
+    );
+    assert!(
+        html.contains("aria-label=\"Tom &amp; &quot;Jerry&quot; &lt;b&gt;x&lt;/b&gt;\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn crlf_line_endings_read_like_lf() {
+    let lf =
+        wrap("\n<mj-text>\n  Hello\n</mj-text>\n<mj-image src=\"https://x.example/a.png\" />\n");
+    let crlf = lf.replace('\n', "\r\n");
+    let html = render_plain(&crlf);
+    assert!(html.contains(">Hello</div>"), "{html}");
+    assert_eq!(html.matches("<img").count(), 1);
+}
+
+#[test]
+fn unquoted_values_closing_tag_attributes_and_upper_case_read_like_mjml() {
+    let html = render_plain(
+        "<mjml><mj-body><MJ-SECTION padding=0 background-color=#ff0000><mj-column><mj-text align=center>Hi</mj-text></mj-column></mj-section foo=\"bar\"></mj-body></mjml>",
+    );
+    assert!(html.contains("background:#ff0000"), "{html}");
+    assert!(html.contains("padding:0;"), "{html}");
+    assert!(html.contains("text-align:center"), "{html}");
+}
+
+#[test]
+fn ending_tag_content_is_copied_verbatim_like_mjml() {
+    // whitespace between inline elements is a space in the email (mrml dropped it), unbalanced
+    // markup and a bare `<` are kept as written
+    let html = render_plain(&wrap(
+        "<mj-text><span>Dear</span>\n<span>John</span></mj-text><mj-text><p>one<p>two a < b</mj-text>",
+    ));
+    assert!(
+        html.contains("<span>Dear</span>\n<span>John</span>"),
+        "{html}"
+    );
+    assert!(html.contains("<p>one<p>two a < b</div>"), "{html}");
+}
+
+#[test]
+fn comments_and_private_use_markers_are_kept_in_place() {
+    let marker = "<!--\u{E010}12\u{E011}-->";
+    let html = render_plain(&format!(
+        "<mjml><mj-body>{marker}<mj-section><mj-column>{marker}<mj-text title=\"\u{E020}x\u{E021}\">\u{E030}name\u{E031}</mj-text><mj-table><tr><td>a</td></tr>{marker}<tr><td>b</td></tr></mj-table></mj-column></mj-section></mj-body></mjml>"
+    ));
+    assert_eq!(html.matches(marker).count(), 3, "{html}");
+    assert!(
+        html.contains("</tr><!--\u{E010}12\u{E011}--><tr>"),
+        "{html}"
+    );
+    assert!(html.contains("\u{E030}name\u{E031}"), "{html}");
+}
+
+#[test]
+fn stray_text_and_unknown_elements_are_dropped_like_mjml() {
+    let html = render_plain(
+        "<mjml><mj-body>stray text<mj-section>more<mj-column><div>hello div</div><mj-foo>inside foo</mj-foo><mj-text>kept</mj-text></mj-column></mj-section></mj-body></mjml>",
+    );
+    for gone in ["stray text", "more", "hello div", "inside foo", "mj-foo"] {
+        assert!(!html.contains(gone), "{gone}: {html}");
+    }
+    assert!(html.contains(">kept</div>"), "{html}");
+}
+
+#[test]
+fn unknown_head_elements_and_elements_in_preview_are_accepted() {
+    let html = render_plain(
+        "<mjml><mj-head><mj-foo>x</mj-foo><mj-section></mj-section><!-- note --><mj-preview>Hi <b>there</b></mj-preview><mj-attributes><!-- defaults --><mj-text color=\"#ff0000\" /></mj-attributes></mj-head><mj-body><mj-text>x</mj-text></mj-body></mjml>",
+    );
+    assert!(html.contains("color:#ff0000"), "{html}");
+    assert!(html.contains("Hi <b>there</b>"), "{html}");
+}
+
+#[test]
+fn inline_styles_apply_to_ending_tag_content_and_keep_own_styles() {
+    let html = render_plain(
+        "<mjml><mj-head><mj-style inline=\"inline\">.red { color: red; }</mj-style></mj-head><mj-body><mj-text><p class=\"red\" style=\"font-size: 16px;\n  line-height: 20px;\">Hi</p></mj-text></mj-body></mjml>",
+    );
+    assert!(html.contains("color: red;"), "{html}");
+    assert!(html.contains("line-height: 20px"), "{html}");
+}
+
+#[test]
+fn a_root_mj_raw_at_file_start_goes_before_the_doctype() {
+    let html = render_plain(
+        "<mjml><mj-raw position=\"file-start\">{% layout x %}</mj-raw><mj-body></mj-body></mjml>",
+    );
+    assert!(
+        html.starts_with("{% layout x %}\n<!doctype html>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn includes_resolve_relative_to_the_including_file_nested_too() {
+    let html = compile_in(
+        "<mjml><mj-include path=\"./parts/head.mjml\" /><mj-body><mj-include path=\"parts/header.mjml\" /></mj-body></mjml>",
+        &[
+            (
+                "templates/parts/head.mjml",
+                "<mj-head><mj-attributes><mj-text color=\"#00ff00\" /></mj-attributes></mj-head>",
+            ),
+            (
+                "templates/parts/header.mjml",
+                "<mj-section><mj-column><mj-text>Header</mj-text><mj-include path=\"../shared/logo.mjml\" /></mj-column></mj-section>",
+            ),
+            (
+                "templates/shared/logo.mjml",
+                "<mj-image src=\"https://x.example/logo.png\" />",
+            ),
+        ],
+    );
+    assert!(
+        html.contains("color:#00ff00"),
+        "head part of a root-level include: {html}"
+    );
+    assert!(html.contains(">Header</div>"), "{html}");
+    assert!(html.contains("logo.png"), "nested include: {html}");
+}
+
+#[test]
+fn a_full_mjml_include_adds_its_head_to_the_head_and_its_body_in_place() {
+    let html = compile_in(
+        "<mjml><mj-head><mj-title>T</mj-title></mj-head><mj-body><mj-section><mj-column><mj-include path=\"part.mjml\" /></mj-column></mj-section></mj-body></mjml>",
+        &[(
+            "templates/part.mjml",
+            "<mjml><mj-head><mj-style>.x { color: blue; }</mj-style></mj-head><mj-body><mj-text>Part</mj-text></mj-body></mjml>",
+        )],
+    );
+    assert!(html.contains(".x { color: blue; }"), "{html}");
+    assert!(html.contains(">Part</div>"), "{html}");
+}
+
+#[test]
+fn css_and_html_includes_become_a_style_and_raw_html() {
+    let html = compile_in(
+        "<mjml><mj-body><mj-include path=\"style.css\" type=\"css\" /><mj-include path=\"inline.css\" type=\"css\" css-inline=\"inline\" /><mj-section><mj-column><mj-include path=\"bit.html\" type=\"html\" /><mj-text><p class=\"big\">x</p></mj-text></mj-column></mj-section></mj-body></mjml>",
+        &[
+            ("templates/style.css", ".y { color: blue; }"),
+            ("templates/inline.css", ".big { font-size: 30px; }"),
+            ("templates/bit.html", "<hr class=\"bit\">"),
+        ],
+    );
+    assert!(
+        html.contains("<style type=\"text/css\">.y { color: blue; }</style>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p class=\"big\" style=\"font-size: 30px;\">"),
+        "{html}"
+    );
+    assert!(html.contains("<hr class=\"bit\">"), "{html}");
+}
+
+#[test]
+fn include_errors_point_at_the_mj_include() {
+    let err = error_of(
+        "<mjml>\n<mj-body>\n  <mj-include path=\"missing.mjml\" />\n</mj-body></mjml>",
+        &[],
+    );
+    assert!(
+        err.message.contains("no such file templates/missing.mjml"),
+        "{}",
+        err.message
+    );
+    assert_eq!(err.location, Some(SourcePos::at("templates/t.mjml", 3, 3)));
+    let err = error_of(
+        "<mjml><mj-body><mj-include path=\"a.mjml\" /></mj-body></mjml>",
+        &[
+            ("templates/a.mjml", "<mj-include path=\"b.mjml\" />"),
+            ("templates/b.mjml", "<mj-include path=\"a.mjml\" />"),
+        ],
+    );
+    assert!(
+        err.message.contains("already being included"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        err.location.map(|l| l.file),
+        Some("templates/b.mjml".into())
+    );
+}
+
+#[test]
+fn an_error_inside_an_included_file_points_into_that_file() {
+    let err = error_of(
+        "<mjml><mj-body><mj-include path=\"part.mjml\" /></mj-body></mjml>",
+        &[(
+            "templates/part.mjml",
+            "<mj-section>\n  <mj-column>\n    <mj-text>Hi</mj-text>\n</mj-section>",
+        )],
+    );
+    assert_eq!(
+        err.location,
+        Some(SourcePos::at("templates/part.mjml", 2, 3)),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message
+            .contains("<mj-column> is opened here but never closed"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn an_element_never_closed_is_named_with_the_line_it_opened_on() {
+    let doc = "<mjml>\n<mj-body>\n  <mj-section>\n    <mj-column>\n      <mj-text>Hello\n    </mj-column>\n  </mj-section>\n</mj-body>\n</mjml>\n";
+    let err = error_of(doc, &[]);
+    assert_eq!(err.rule, "build.mjml");
+    assert!(
+        err.message
+            .contains("<mj-text> is opened here but never closed"),
+        "{}",
+        err.message
+    );
+    assert_eq!(err.location, Some(SourcePos::at("templates/t.mjml", 5, 7)));
+
+    let doc = "<mjml>\n<mj-body>\n  <mj-section>\n    <mj-column>\n      <mj-text>Hi</mj-text>\n  </mj-section>\n</mj-body>\n</mjml>\n";
+    let err = error_of(doc, &[]);
+    assert!(err.message.contains("<mj-column> is opened here but never closed: </mj-section> on line 6 closes its parent first"), "{}", err.message);
+    assert_eq!(err.location, Some(SourcePos::at("templates/t.mjml", 4, 5)));
+}
+
+#[test]
+fn a_mismatched_closing_tag_is_reported() {
+    let doc = "<mjml><mj-body><mj-section><mj-column>\n<mj-text>Hi</mj-tex>\n</mj-column></mj-section></mj-body></mjml>";
+    let err = error_of(doc, &[]);
+    // mj-text swallows the rest as its content, so it is never closed
+    assert!(
+        err.message
+            .contains("<mj-text> is opened here but never closed"),
+        "{}",
+        err.message
+    );
+    let doc = "<mjml><mj-body><mj-section>\n<mj-column></mj-colum></mj-column>\n</mj-section></mj-body></mjml>";
+    let err = error_of(doc, &[]);
+    assert!(
+        err.message.contains(
+            "</mj-colum> closes no open element; the element open here is <mj-column> from line 2"
+        ),
+        "{}",
+        err.message
+    );
+    assert_eq!(err.location, Some(SourcePos::at("templates/t.mjml", 2, 12)));
+}
+
+#[test]
+fn a_childless_element_may_stay_unclosed_unless_it_swallows_elements() {
+    let html = render_plain(&wrap("<mj-image src=\"https://x.example/a.png\">"));
+    assert!(html.contains("a.png"), "{html}");
+    let err = error_of(
+        &wrap("<mj-image src=\"https://x.example/a.png\"><mj-text>lost</mj-text>"),
+        &[],
+    );
+    assert!(
+        err.message.contains("<mj-image> is not closed"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn errors_in_a_tera_template_point_into_the_rendered_mjml_and_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = compiler(dir.path())
+        .compile(
+            "<mjml>\n<mj-body>\n  <mj-section><mj-column></mj-section></mj-body></mjml>",
+            Path::new("templates/t.mjml"),
+            "---\nsubject: x\n---\n<mjml>\n<mj-body>\n    <mj-section><mj-column></mj-section></mj-body></mjml>",
+            &branded(),
+        )
+        .unwrap_err();
+    assert!(
+        err.message
+            .contains("line 3, column 15 of the rendered MJML"),
+        "{}",
+        err.message
+    );
+    // the line appears unchanged in the file (indented two more): located there
+    assert_eq!(err.location, Some(SourcePos::at("templates/t.mjml", 6, 17)));
+}
+
+#[test]
+fn a_templates_mj_all_beats_the_brands_element_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "<mjml><mj-head><mj-attributes><mj-all font-size=\"16px\" color=\"#ff0000\" /></mj-attributes></mj-head><mj-body><mj-section><mj-column><mj-text>x</mj-text></mj-column></mj-section></mj-body></mjml>";
+    let html = compiler(dir.path())
+        .compile(doc, Path::new("t.mjml"), "", &branded())
+        .unwrap()
+        .html;
+    assert!(html.contains("font-size:16px;"), "{html}");
+    assert!(html.contains("color:#ff0000;"), "{html}");
+}
+
+#[test]
+fn a_templates_own_paragraph_style_beats_the_brands_inlined_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "<mjml><mj-head><mj-style>p { margin: 0; }</mj-style></mj-head><mj-body><mj-section><mj-column><mj-text><p>x</p><h1>T</h1></mj-text></mj-column></mj-section></mj-body></mjml>";
+    let html = compiler(dir.path())
+        .compile(doc, Path::new("t.mjml"), "", &branded())
+        .unwrap()
+        .html;
+    assert!(
+        html.contains("<p>x</p>"),
+        "the brand's p margin is not inlined: {html}"
+    );
+    assert!(
+        html.contains("<h1 style=\""),
+        "the brand still styles headings: {html}"
+    );
+}

@@ -1,0 +1,503 @@
+//! Reads MJML text into the tree that MJML's own parser (mjml-parser-xml on htmlparser2) builds,
+//! using a WHATWG HTML tokenizer (html5gum), so everything mjml accepts reads here too: CRLF line
+//! endings, unquoted attribute values, attributes on closing tags, upper-case tag names,
+//! comments anywhere. As in MJML:
+//! - the content of an *ending tag* (`mj-text`, `mj-button`, `mj-table`, `mj-raw`, `mj-style`…)
+//!   is kept as the raw text between its tags, trimmed, whatever markup it holds;
+//! - text outside ending tags is not part of the document (mjml's parser drops it);
+//! - `mj-include` is replaced by what it includes (see [`super::include`]);
+//! - an element that never holds children (`mj-image`, `mj-divider`…) may be left unclosed.
+//!
+//! What MJML would silently turn into a broken email is an error that points at the spot: an
+//! element never closed (named, with the line it was opened on) and a closing tag that matches
+//! no open element.
+
+use html5gum::{DefaultEmitter, Token, Tokenizer};
+
+use super::include::Includes;
+
+/// Elements whose content MJML copies verbatim (`endingTag` in mjml's components).
+pub(super) const ENDING_TAGS: [&str; 13] = [
+    "mj-accordion-text",
+    "mj-accordion-title",
+    "mj-button",
+    "mj-carousel-image",
+    "mj-breakpoint",
+    "mj-navbar-link",
+    "mj-preview",
+    "mj-raw",
+    "mj-social-element",
+    "mj-style",
+    "mj-table",
+    "mj-text",
+    "mj-title",
+];
+
+/// MJML elements that never hold children: left unclosed, they are closed by their parent's
+/// closing tag, as htmlparser2 does.
+const CHILDLESS: [&str; 8] = [
+    "mj-image",
+    "mj-divider",
+    "mj-spacer",
+    "mj-font",
+    "mj-all",
+    "mj-class",
+    "mj-html-attribute",
+    "mj-include",
+];
+
+/// HTML elements that never have a closing tag.
+const VOID_HTML: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// A place in one of the texts the document was read from: `origin` 0 is the template's own
+/// (rendered) text, others are included files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Pos {
+    /// Which text.
+    pub origin: usize,
+    /// Byte offset in that text.
+    pub offset: usize,
+}
+
+/// A node of the MJML tree.
+#[derive(Debug, Clone)]
+pub(super) enum Child {
+    /// An MJML (or stray HTML) element.
+    Element(Element),
+    /// A comment, as written (`<!--…-->`).
+    Comment(String),
+}
+
+/// An element with its attributes (first occurrence wins, values decoded) in source order.
+#[derive(Debug, Clone)]
+pub(super) struct Element {
+    /// Lower-case tag name.
+    pub name: String,
+    /// Attributes in source order.
+    pub attrs: Vec<(String, String)>,
+    /// Child elements and comments (never for ending tags).
+    pub children: Vec<Child>,
+    /// The raw content of an ending tag, trimmed.
+    pub content: Option<String>,
+    /// Where the start tag is.
+    pub at: Pos,
+}
+
+impl Element {
+    pub(super) fn new(name: &str, at: Pos) -> Element {
+        Element {
+            name: name.to_string(),
+            attrs: Vec::new(),
+            children: Vec::new(),
+            content: None,
+            at,
+        }
+    }
+
+    /// The value of attribute `name`.
+    pub(super) fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first child element called `name`.
+    pub(super) fn child(&self, name: &str) -> Option<&Element> {
+        self.elements().find(|e| e.name == name)
+    }
+
+    /// Child elements (comments skipped).
+    pub(super) fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|c| match c {
+            Child::Element(e) => Some(e),
+            Child::Comment(_) => None,
+        })
+    }
+}
+
+/// Why a document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Problem {
+    /// An element opened at `at` is not closed before `closed_by` (or the end of the text).
+    Unclosed {
+        /// The element's name.
+        name: String,
+        /// Where it was opened.
+        at: Pos,
+        /// The closing tag that closed its parent first, if any.
+        closed_by: Option<(String, Pos)>,
+    },
+    /// A closing tag that matches no open element.
+    Mismatched {
+        /// The closing tag's name.
+        name: String,
+        /// Where it is.
+        at: Pos,
+        /// The innermost open MJML element, if any.
+        open: Option<(String, Pos)>,
+    },
+    /// An element that takes no children was left unclosed and swallowed what follows.
+    Swallowed {
+        /// The element's name.
+        name: String,
+        /// Where it was opened.
+        at: Pos,
+    },
+    /// No element at all, or the first one is not `<mjml>`.
+    NoRoot {
+        /// The first element, if any.
+        found: Option<(String, Pos)>,
+    },
+    /// An mj-include could not be used.
+    Include {
+        /// What went wrong, in a designer's words.
+        message: String,
+        /// The mj-include tag.
+        at: Pos,
+    },
+}
+
+/// Reads `text` (origin `origin`) into its root element, expanding includes through `includes`.
+pub(super) fn read(text: &str, origin: usize, includes: &mut Includes) -> Result<Element, Problem> {
+    let mut reader = Reader {
+        text,
+        origin,
+        stack: Vec::new(),
+        root: None,
+        css_includes: Vec::new(),
+    };
+    reader.run(includes)?;
+    let mut root = match reader.root {
+        Some(root) if root.name == "mjml" => root,
+        Some(other) => {
+            return Err(Problem::NoRoot {
+                found: Some((other.name, other.at)),
+            });
+        }
+        None => return Err(Problem::NoRoot { found: None }),
+    };
+    // mjml adds `mj-include type="css"` styles at the end of the head, once all is read.
+    if !reader.css_includes.is_empty() {
+        let at = root.at;
+        let head = head_of(&mut root, at);
+        head.children
+            .extend(reader.css_includes.into_iter().map(Child::Element));
+    }
+    Ok(root)
+}
+
+/// The first `mj-head` of `root`, created at the end when there is none (as mjml does).
+pub(super) fn head_of(root: &mut Element, at: Pos) -> &mut Element {
+    let index = match root
+        .children
+        .iter()
+        .position(|c| matches!(c, Child::Element(e) if e.name == "mj-head"))
+    {
+        Some(index) => index,
+        None => {
+            root.children
+                .push(Child::Element(Element::new("mj-head", at)));
+            root.children.len() - 1
+        }
+    };
+    match &mut root.children[index] {
+        Child::Element(head) => head,
+        Child::Comment(_) => unreachable!("index points at an element"),
+    }
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    origin: usize,
+    /// Open elements; `stack[0]` is the root once it is open.
+    stack: Vec<Element>,
+    /// The root, once closed.
+    root: Option<Element>,
+    /// `mj-include type="css"` styles, added to the head at the end.
+    css_includes: Vec<Element>,
+}
+
+/// An ending tag being read: the element and where its content starts.
+struct Ending {
+    element: Element,
+    content_start: usize,
+    depth: usize,
+}
+
+impl Reader<'_> {
+    fn pos(&self, offset: usize) -> Pos {
+        Pos {
+            origin: self.origin,
+            offset,
+        }
+    }
+
+    fn run(&mut self, includes: &mut Includes) -> Result<(), Problem> {
+        let mut emitter = DefaultEmitter::<usize>::new_with_span();
+        // <style>, <script>, <title>… inside mj-raw and mj-text hold raw text, as in browsers.
+        emitter.naively_switch_states(true);
+        let mut ending: Option<Ending> = None;
+        for token in Tokenizer::new_with_emitter(self.text, emitter) {
+            let Ok(token) = token;
+            if self.root.is_some() {
+                // Anything after the root element is not part of the document.
+                break;
+            }
+            if let Some(current) = &mut ending {
+                if let Some(end) = ending_tag_end(current, &token) {
+                    let Some(mut done) = ending.take() else {
+                        continue;
+                    };
+                    let raw = self.text.get(done.content_start..end).unwrap_or("");
+                    done.element.content = Some(raw.trim().to_string());
+                    self.attach(done.element);
+                }
+                continue;
+            }
+            match token {
+                Token::StartTag(tag) => {
+                    let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                    let at = self.pos(tag.span.start);
+                    if name == "mj-include" {
+                        let attrs = attributes(&tag.attributes);
+                        self.include(&attrs, at, includes)?;
+                        continue;
+                    }
+                    let mut element = Element::new(&name, at);
+                    element.attrs = attributes(&tag.attributes);
+                    if ENDING_TAGS.contains(&name.as_str()) && !tag.self_closing {
+                        ending = Some(Ending {
+                            element,
+                            content_start: tag.span.end,
+                            depth: 1,
+                        });
+                    } else if tag.self_closing || VOID_HTML.contains(&name.as_str()) {
+                        self.attach(element);
+                    } else {
+                        self.stack.push(element);
+                    }
+                }
+                Token::EndTag(tag) => {
+                    let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                    self.close(&name, self.pos(tag.span.start))?;
+                }
+                Token::Comment(_) => {
+                    if let Some(parent) = self.stack.last_mut() {
+                        let raw = self.text.get(comment_span(&token)).unwrap_or("");
+                        parent.children.push(Child::Comment(raw.to_string()));
+                    }
+                }
+                // Text outside ending tags, doctypes and recoverable tokenizer errors are not
+                // part of an MJML document.
+                Token::String(_) | Token::Doctype(_) | Token::Error(_) => {}
+            }
+        }
+        if let Some(open) = ending {
+            return Err(Problem::Unclosed {
+                name: open.element.name,
+                at: open.element.at,
+                closed_by: None,
+            });
+        }
+        if let Some(open) = self.stack.pop() {
+            return Err(Problem::Unclosed {
+                name: open.name,
+                at: open.at,
+                closed_by: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// Adds a finished element to the open parent, or makes it the root.
+    fn attach(&mut self, element: Element) {
+        match self.stack.last_mut() {
+            Some(parent) => parent.children.push(Child::Element(element)),
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(element);
+                }
+            }
+        }
+    }
+
+    /// Handles `</name>`: closes the matching open element, and the childless elements left
+    /// open inside it.
+    fn close(&mut self, name: &str, at: Pos) -> Result<(), Problem> {
+        if name == "mj-include" {
+            return Ok(());
+        }
+        let Some(index) = self.stack.iter().rposition(|e| e.name == name) else {
+            if !name.starts_with("mj") {
+                // htmlparser2 ignores a stray closing tag; only MJML structure matters here.
+                return Ok(());
+            }
+            let open = self
+                .stack
+                .iter()
+                .rev()
+                .find(|e| e.name.starts_with("mj"))
+                .map(|e| (e.name.clone(), e.at));
+            return Err(Problem::Mismatched {
+                name: name.to_string(),
+                at,
+                open,
+            });
+        };
+        while self.stack.len() > index + 1 {
+            let Some(inner) = self.stack.pop() else {
+                break;
+            };
+            let mj = inner.name.starts_with("mj");
+            if mj && !CHILDLESS.contains(&inner.name.as_str()) {
+                return Err(Problem::Unclosed {
+                    name: inner.name,
+                    at: inner.at,
+                    closed_by: Some((name.to_string(), at)),
+                });
+            }
+            if mj && inner.elements().next().is_some() {
+                return Err(Problem::Swallowed {
+                    name: inner.name,
+                    at: inner.at,
+                });
+            }
+            self.attach(inner);
+        }
+        if let Some(element) = self.stack.pop() {
+            self.attach(element);
+        }
+        Ok(())
+    }
+
+    /// Replaces an `mj-include` by what it includes, as mjml does: an MJML file's body parts in
+    /// place and its head parts at the end of the document's head; `type="css"` as a style at the
+    /// end of the head; `type="html"` as an `mj-raw` in place.
+    fn include(
+        &mut self,
+        attrs: &[(String, String)],
+        at: Pos,
+        includes: &mut Includes,
+    ) -> Result<(), Problem> {
+        let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let Some(path) = get("path") else {
+            return Err(Problem::Include {
+                message: "mj-include has no `path` attribute".into(),
+                at,
+            });
+        };
+        let kind = get("type").unwrap_or("mjml");
+        let file = includes.load(path, self.origin, at)?;
+        match kind {
+            "css" => {
+                let mut style = Element::new("mj-style", at);
+                if get("css-inline") == Some("inline") {
+                    style.attrs.push(("inline".into(), "inline".into()));
+                }
+                style.content = Some(file.text.clone());
+                self.css_includes.push(style);
+            }
+            "html" => {
+                let mut raw = Element::new("mj-raw", at);
+                raw.content = Some(file.text.clone());
+                self.attach(raw);
+            }
+            _ => {
+                let included = includes.read_mjml(&file, at)?;
+                self.merge_included(included, at);
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts an included document's body children in place and its head children at the end of
+    /// this document's head.
+    fn merge_included(&mut self, mut included: Element, at: Pos) {
+        let take = |root: &mut Element, name: &str| -> Vec<Child> {
+            root.children
+                .iter_mut()
+                .find_map(|c| match c {
+                    Child::Element(e) if e.name == name => Some(std::mem::take(&mut e.children)),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        };
+        let body = take(&mut included, "mj-body");
+        let head = take(&mut included, "mj-head");
+        match self.stack.last_mut() {
+            Some(parent) => parent.children.extend(body),
+            None => return,
+        }
+        if head.is_empty() {
+            return;
+        }
+        // The head may still be open (an include inside mj-head), or already closed.
+        if let Some(open) = self
+            .stack
+            .iter_mut()
+            .skip(1)
+            .take(1)
+            .find(|e| e.name == "mj-head")
+        {
+            open.children.extend(head);
+        } else if let Some(root) = self.stack.first_mut() {
+            head_of(root, at).children.extend(head);
+        }
+    }
+}
+
+/// If `token` ends the ending tag being read, the offset where its content ends.
+fn ending_tag_end(current: &mut Ending, token: &Token<usize>) -> Option<usize> {
+    match token {
+        Token::StartTag(tag) if !tag.self_closing => {
+            let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+            if ENDING_TAGS.contains(&name.as_str()) {
+                current.depth += 1;
+            }
+            None
+        }
+        Token::EndTag(tag) => {
+            let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+            if ENDING_TAGS.contains(&name.as_str()) {
+                current.depth -= 1;
+                if current.depth == 0 {
+                    return Some(tag.span.start);
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+fn comment_span(token: &Token<usize>) -> std::ops::Range<usize> {
+    match token {
+        Token::Comment(c) => c.span.start..c.span.end,
+        _ => 0..0,
+    }
+}
+
+/// Attributes in source order with their decoded values.
+fn attributes(
+    map: &std::collections::BTreeMap<
+        html5gum::HtmlString,
+        html5gum::Spanned<html5gum::HtmlString, usize>,
+    >,
+) -> Vec<(String, String)> {
+    let mut attrs: Vec<_> = map
+        .iter()
+        .map(|(name, value)| {
+            (
+                value.span.start,
+                String::from_utf8_lossy(name).into_owned(),
+                String::from_utf8_lossy(&value.value).into_owned(),
+            )
+        })
+        .collect();
+    attrs.sort_by_key(|(start, _, _)| *start);
+    attrs.into_iter().map(|(_, k, v)| (k, v)).collect()
+}
