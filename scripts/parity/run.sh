@@ -53,7 +53,7 @@ for corpus in "${corpora[@]}"; do
     name=$(basename "$file" .mjml)
     n=$((n + 1))
     m="-"; l="-"
-    if "$mjml" "$file" -o "$dir/mjml/$name.html" >"$dir/mjml/$name.log" 2>&1 && [ -s "$dir/mjml/$name.html" ]; then
+    if "$mjml" "$file" --config.allowIncludes true -o "$dir/mjml/$name.html" >"$dir/mjml/$name.log" 2>&1 && [ -s "$dir/mjml/$name.html" ]; then
       m="$dir/mjml/$name.html"; mjml_ok=$((mjml_ok + 1))
     else
       echo "mjml        $name: $(head -c 300 "$dir/mjml/$name.log" | tr '\n' ' ')" >> "$dir/failures.txt"
