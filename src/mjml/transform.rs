@@ -1,11 +1,17 @@
 //! Transformations of mrml's parsed document that make it render as mjml renders it. Each
 //! reproduces one MJML behaviour mrml 6.0.1 lacks; the tests name them.
 
+use mrml::mj_accordion::MjAccordionChild;
 use mrml::mj_attributes::{MjAttributes, MjAttributesChild};
 use mrml::mj_attributes_all::MjAttributesAll;
+use mrml::mj_body::MjBodyChild;
+use mrml::mj_carousel::MjCarouselChild;
 use mrml::mj_head::{MjHead, MjHeadChild};
+use mrml::mj_navbar::MjNavbarChild;
+use mrml::mj_social::MjSocialChild;
 use mrml::mj_style::StyleInlineMode;
 use mrml::mjml::Mjml;
+use mrml::prelude::AttributeMap;
 use mrml::prelude::hash::Map;
 
 /// Attributes `mj-body` takes.
@@ -15,6 +21,91 @@ const BODY_ATTRIBUTES: [&str; 3] = ["width", "background-color", "css-class"];
 pub(super) fn apply(doc: &mut Mjml) {
     body_takes_head_attributes(doc);
     images_default_to_empty_alt(doc);
+    if let Some(body) = doc.children.body.as_mut() {
+        each_element(&mut body.children, &mut last_mj_class_wins);
+    }
+}
+
+/// With several `mj-class`es, mjml merges them in order, so the last one wins for an attribute
+/// they both set; mrml takes the first that sets it. Listing them in reverse gives mjml's result.
+fn last_mj_class_wins(attributes: &mut AttributeMap) {
+    if let Some(Some(classes)) = attributes.get_mut("mj-class") {
+        let reversed: Vec<&str> = classes.split_whitespace().rev().collect();
+        *classes = reversed.join(" ");
+    }
+}
+
+/// Calls `f` with the attributes of every element under `children`.
+fn each_element(children: &mut [MjBodyChild], f: &mut impl FnMut(&mut AttributeMap)) {
+    for child in children {
+        match child {
+            MjBodyChild::MjColumn(e) => {
+                f(&mut e.attributes);
+                each_element(&mut e.children, f);
+            }
+            MjBodyChild::MjGroup(e) => {
+                f(&mut e.attributes);
+                each_element(&mut e.children, f);
+            }
+            MjBodyChild::MjHero(e) => {
+                f(&mut e.attributes);
+                each_element(&mut e.children, f);
+            }
+            MjBodyChild::MjSection(e) => {
+                f(&mut e.attributes);
+                each_element(&mut e.children, f);
+            }
+            MjBodyChild::MjWrapper(e) => {
+                f(&mut e.attributes);
+                each_element(&mut e.children, f);
+            }
+            MjBodyChild::MjButton(e) => f(&mut e.attributes),
+            MjBodyChild::MjDivider(e) => f(&mut e.attributes),
+            MjBodyChild::MjImage(e) => f(&mut e.attributes),
+            MjBodyChild::MjSpacer(e) => f(&mut e.attributes),
+            MjBodyChild::MjTable(e) => f(&mut e.attributes),
+            MjBodyChild::MjText(e) => f(&mut e.attributes),
+            MjBodyChild::MjAccordion(e) => {
+                f(&mut e.attributes);
+                for c in &mut e.children {
+                    if let MjAccordionChild::MjAccordionElement(el) = c {
+                        f(&mut el.attributes);
+                        if let Some(title) = el.children.title.as_mut() {
+                            f(&mut title.attributes);
+                        }
+                        if let Some(text) = el.children.text.as_mut() {
+                            f(&mut text.attributes);
+                        }
+                    }
+                }
+            }
+            MjBodyChild::MjCarousel(e) => {
+                f(&mut e.attributes);
+                for c in &mut e.children {
+                    if let MjCarouselChild::MjCarouselImage(image) = c {
+                        f(&mut image.attributes);
+                    }
+                }
+            }
+            MjBodyChild::MjNavbar(e) => {
+                f(&mut e.attributes);
+                for c in &mut e.children {
+                    if let MjNavbarChild::MjNavbarLink(link) = c {
+                        f(&mut link.attributes);
+                    }
+                }
+            }
+            MjBodyChild::MjSocial(e) => {
+                f(&mut e.attributes);
+                for c in &mut e.children {
+                    if let MjSocialChild::MjSocialElement(element) = c {
+                        f(&mut element.attributes);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// mjml applies `mj-attributes` to `mj-body` as to every element (its own `mj-body` defaults,
@@ -108,6 +199,15 @@ mod tests {
             html.contains("<body style=\"word-spacing:normal;background-color:#111111;\""),
             "{html}"
         );
+    }
+
+    #[test]
+    fn with_several_mj_classes_the_last_one_wins_like_mjml() {
+        let html = render_plain(
+            "<mjml><mj-head><mj-attributes><mj-class name=\"a\" color=\"#111111\" font-size=\"20px\" /><mj-class name=\"b\" color=\"#222222\" /></mj-attributes></mj-head><mj-body><mj-section><mj-column><mj-text mj-class=\"a b\">x</mj-text></mj-column></mj-section></mj-body></mjml>",
+        );
+        assert!(html.contains("color:#222222"), "{html}");
+        assert!(html.contains("font-size:20px"), "{html}");
     }
 
     #[test]

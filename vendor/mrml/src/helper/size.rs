@@ -54,7 +54,9 @@ impl TryFrom<&str> for Size {
         } else if value.ends_with('%') {
             Ok(Self::Percent(Percent::try_from(value)?))
         } else {
-            Ok(Self::Raw(value.parse::<f32>()?))
+            // letterpress: a bare number is pixels, as mjml's widthParser reads it (`width="50"`
+            // is a 50px column, written `50px` in the CSS)
+            Ok(Self::Pixel(Pixel::new(value.trim().parse::<f32>()?)))
         }
     }
 }
@@ -122,10 +124,11 @@ impl Pixel {
     }
 
     pub fn from_border(input: &str) -> Option<Self> {
+        // letterpress: the first width in the value, wherever it is (`solid 2px red`), as mjml's
+        // borderParser reads it
         input
             .split_whitespace()
-            .next()
-            .and_then(|value| Self::try_from(value).ok())
+            .find_map(|value| Self::try_from(value).ok())
     }
 
     pub fn lower(&self) -> Self {

@@ -21,7 +21,9 @@ impl<'root> Renderer<'root, MjButton, ()> {
                         .map(|pad| pad.right().value())
                 })
                 .unwrap_or(0.0);
-            Some(Pixel::new(width.value() - pad_left - pad_right).to_string())
+            // letterpress: the borders are taken off too, as mjml's calculateAWidth does
+            let borders = self.get_border_horizontal().value();
+            Some(Pixel::new(width.value() - pad_left - pad_right - borders).to_string())
         } else {
             None
         }

@@ -18,10 +18,19 @@ impl<'root> Renderer<'root, MjTable, ()> {
             .maybe_add_style("table-layout", self.attribute("table-layout"))
             .maybe_add_style("width", self.attribute("width"))
             .maybe_add_style("border", self.attribute("border"))
+            // letterpress: as mjml 5, `separate` only when cells are spaced (a border alone keeps
+            // the collapsed borders of mjml's reset styles)
             .maybe_add_style(
                 "border-collapse",
-                self.attribute("border")
-                    .filter(|v| *v != "none")
+                self.attribute("cellspacing")
+                    .and_then(|v| {
+                        v.chars()
+                            .filter(|c| c.is_ascii_digit() || *c == '.')
+                            .collect::<String>()
+                            .parse::<f32>()
+                            .ok()
+                    })
+                    .filter(|n| *n > 0.0)
                     .map(|_| "separate"),
             )
     }

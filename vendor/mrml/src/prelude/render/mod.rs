@@ -142,18 +142,18 @@ pub(crate) trait Render<'root> {
         Pixel::new(left + right)
     }
 
+    // letterpress: inner borders are CSS borders (`1px solid #ccc`), read like borders, as mjml
+    // does; they were read as a spacing, which refused the whole value.
     fn get_inner_border_left(&self) -> Option<Pixel> {
-        self.attribute_as_pixel("inner-border-left").or_else(|| {
-            self.attribute_as_spacing("inner-border")
-                .map(|s| s.into_left())
-        })
+        self.attribute("inner-border-left")
+            .and_then(Pixel::from_border)
+            .or_else(|| self.attribute("inner-border").and_then(Pixel::from_border))
     }
 
     fn get_inner_border_right(&self) -> Option<Pixel> {
-        self.attribute_as_pixel("inner-border-right").or_else(|| {
-            self.attribute_as_spacing("inner-border")
-                .map(|s| s.into_right())
-        })
+        self.attribute("inner-border-right")
+            .and_then(Pixel::from_border)
+            .or_else(|| self.attribute("inner-border").and_then(Pixel::from_border))
     }
 
     fn get_padding_top(&self) -> Option<Pixel> {
