@@ -9,6 +9,7 @@
 mod canonical;
 mod errors;
 mod finish;
+mod html_attributes;
 mod include;
 mod precedence;
 mod transform;
@@ -139,6 +140,9 @@ impl Compiler {
             .map_err(|e| failed(e.to_string()))?;
         let html = finish::restore(&html, &canonical);
         let html = finish::inline_css(&html, &inline.join("\n")).map_err(failed)?;
+        let rules = html_attributes::rules(&canonical.html_attributes);
+        let html = html_attributes::apply(&html, &rules)
+            .map_err(|(at, message)| sources.at(at, message))?;
         let html = match canonical.before_doctype.as_str() {
             "" => html,
             before => format!("{before}\n{html}"),

@@ -194,7 +194,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "mjml.unknown-element",
         default: Severity::Error,
-        summary: "An unknown mj- element (a typo like <mj-sectoin>): mrml drops it silently.",
+        summary: "An unknown mj- element (a typo like <mj-sectoin>): it is dropped with its content, as MJML does.",
     },
     Rule {
         id: "mjml.invalid-attribute",

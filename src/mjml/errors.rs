@@ -59,6 +59,12 @@ impl Sources<'_> {
         }
     }
 
+    /// A finding with `message` about the MJML at `pos`.
+    pub(super) fn at(&self, pos: Pos, message: String) -> Finding {
+        let (location, said) = self.place(pos);
+        Finding::error("build.mjml", format!("{message}{said}"), Some(location))
+    }
+
     /// The finding for a document that could not be read.
     pub(super) fn problem(&self, problem: &Problem) -> Finding {
         let (at, message) = match problem {
@@ -116,6 +122,13 @@ impl Sources<'_> {
                 );
             }
             Problem::Include { message, at } => (*at, message.clone()),
+            Problem::TooDeep { at } => (
+                *at,
+                format!(
+                    "elements are nested more than {} deep here: close the elements you opened",
+                    super::tree::MAX_DEPTH
+                ),
+            ),
         };
         let (location, said) = self.place(at);
         Finding::error("build.mjml", format!("{message}{said}"), Some(location))

@@ -41,7 +41,6 @@ pub(super) fn inline_css(html: &str, css: &str) -> Result<String, String> {
     if css.trim().is_empty() {
         return Ok(html.to_string());
     }
-    let html = one_line_styles(html);
     let inliner = css_inline::CSSInliner::options()
         .inline_style_tags(false)
         .keep_link_tags(true)
@@ -49,11 +48,18 @@ pub(super) fn inline_css(html: &str, css: &str) -> Result<String, String> {
         .load_remote_stylesheets(false)
         .extra_css(Some(Cow::Owned(css.to_string())))
         .build();
-    inliner.inline(&html).map_err(|e| e.to_string())
+    match inliner.inline(html) {
+        Ok(inlined) => Ok(inlined),
+        Err(err) => match one_line_styles(html) {
+            Cow::Owned(fixed) => inliner.inline(&fixed).map_err(|e| e.to_string()),
+            Cow::Borrowed(_) => Err(err.to_string()),
+        },
+    }
 }
 
 /// `html` with line breaks and tabs inside `style` attributes turned into spaces (the same CSS):
-/// css-inline 0.20 fails on a `style` attribute written over several lines.
+/// css-inline 0.20 fails on a `style` attribute written over several lines that a rule matches.
+/// Only done when inlining failed, to spare every other email a pass over its HTML.
 fn one_line_styles(html: &str) -> Cow<'_, str> {
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);

@@ -443,3 +443,29 @@ fn a_templates_own_paragraph_style_beats_the_brands_inlined_one() {
         "the brand still styles headings: {html}"
     );
 }
+
+#[test]
+fn nesting_past_the_limit_is_an_error_not_a_crash() {
+    let deep = format!(
+        "<mjml><mj-body>{}{}</mj-body></mjml>",
+        "<mj-wrapper>".repeat(5000),
+        "</mj-wrapper>".repeat(5000)
+    );
+    let err = error_of(&deep, &[]);
+    assert!(
+        err.message.contains("nested more than 64 deep"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn nesting_just_under_the_limit_renders() {
+    let depth = super::tree::MAX_DEPTH - 3;
+    let deep = format!(
+        "<mjml><mj-body>{}<mj-text>deep</mj-text>{}</mj-body></mjml>",
+        "<mj-wrapper>".repeat(depth),
+        "</mj-wrapper>".repeat(depth)
+    );
+    assert!(render_plain(&deep).contains(">deep</div>"));
+}

@@ -176,7 +176,6 @@ pub(super) fn take_inline_styles(head: &mut MjHead) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::mjml::tests_support::render_plain;
 
     #[test]

@@ -4,7 +4,8 @@
 //! comments anywhere. As in MJML:
 //! - the content of an *ending tag* (`mj-text`, `mj-button`, `mj-table`, `mj-raw`, `mj-style`…)
 //!   is kept as the raw text between its tags, trimmed, whatever markup it holds;
-//! - text outside ending tags is not part of the document (mjml's parser drops it);
+//! - text outside ending tags is not part of the document (mjml's parser drops it), but for the
+//!   value of an `mj-html-attribute`;
 //! - `mj-include` is replaced by what it includes (see [`super::include`]);
 //! - an element that never holds children (`mj-image`, `mj-divider`…) may be left unclosed.
 //!
@@ -45,6 +46,11 @@ const CHILDLESS: [&str; 8] = [
     "mj-html-attribute",
     "mj-include",
 ];
+
+/// Deepest nesting of elements outside ending tags. Real emails nest under a dozen levels;
+/// mrml's renderer recurses per level and overflows a 2 MiB thread stack (a test thread, a
+/// build worker) near 200 in a debug build.
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// HTML elements that never have a closing tag.
 const VOID_HTML: [&str; 14] = [
@@ -151,6 +157,11 @@ pub(super) enum Problem {
     NoRoot {
         /// The first element, if any.
         found: Option<(String, Pos)>,
+    },
+    /// Elements nested deeper than [`MAX_DEPTH`].
+    TooDeep {
+        /// The element that went past the limit.
+        at: Pos,
     },
     /// An mj-include could not be used.
     Include {
@@ -278,6 +289,9 @@ impl Reader<'_> {
                     } else if tag.self_closing || VOID_HTML.contains(&name.as_str()) {
                         self.attach(element);
                     } else {
+                        if self.stack.len() >= MAX_DEPTH {
+                            return Err(Problem::TooDeep { at });
+                        }
                         self.stack.push(element);
                     }
                 }
@@ -291,9 +305,19 @@ impl Reader<'_> {
                         parent.children.push(Child::Comment(raw.to_string()));
                     }
                 }
-                // Text outside ending tags, doctypes and recoverable tokenizer errors are not
-                // part of an MJML document.
-                Token::String(_) | Token::Doctype(_) | Token::Error(_) => {}
+                // The value of an mj-html-attribute is its text, as in mjml.
+                Token::String(s) => {
+                    if let Some(parent) = self.stack.last_mut() {
+                        if parent.name == "mj-html-attribute" {
+                            let raw = self.text.get(s.span.start..s.span.end).unwrap_or("");
+                            let content = parent.content.get_or_insert_with(String::new);
+                            content.push_str(raw.trim());
+                        }
+                    }
+                }
+                // Other text outside ending tags, doctypes and recoverable tokenizer errors are
+                // not part of an MJML document.
+                Token::Doctype(_) | Token::Error(_) => {}
             }
         }
         if let Some(open) = ending {

@@ -17,6 +17,7 @@ pub enum SizeParserError {
 pub enum Size {
     Pixel(Pixel),
     Percent(Percent),
+    #[allow(dead_code)] // letterpress: bare numbers are pixels now; kept for the crate's API
     Raw(f32),
 }
 
