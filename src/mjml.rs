@@ -31,7 +31,11 @@ use crate::findings::Finding;
 pub struct Compiler {
     root: PathBuf,
     brand_head: Vec<MjHeadChild>,
-    options: RenderOptions,
+    /// For templates the brand applies to: no web fonts but the brand's.
+    branded: RenderOptions,
+    /// For plain MJML: mjml's defaults (Google Fonts links for Open Sans, Roboto, Ubuntu… when
+    /// the email uses them).
+    plain: RenderOptions,
 }
 
 /// What the email's head gets besides the MJML itself: from the front matter, the locale and
@@ -66,7 +70,7 @@ impl Compiler {
             .unwrap_or_default();
         // Web fonts are linked by the brand head; mrml's default fonts (Google Fonts for Open
         // Sans, Roboto…) must not be linked behind the author's back.
-        let options = RenderOptions {
+        let branded = RenderOptions {
             disable_comments: false,
             social_icon_origin: None,
             fonts: HashMap::new(),
@@ -74,7 +78,8 @@ impl Compiler {
         Ok(Compiler {
             root: root.to_path_buf(),
             brand_head,
-            options,
+            branded,
+            plain: RenderOptions::default(),
         })
     }
 
@@ -135,9 +140,12 @@ impl Compiler {
                 Some(SourcePos::file(template)),
             )
         };
-        let html = doc
-            .render(&self.options)
-            .map_err(|e| failed(e.to_string()))?;
+        let options = if finish.brand {
+            &self.branded
+        } else {
+            &self.plain
+        };
+        let html = doc.render(options).map_err(|e| failed(e.to_string()))?;
         let html = finish::restore(&html, &canonical);
         let html = finish::inline_css(&html, &inline.join("\n")).map_err(failed)?;
         let rules = html_attributes::rules(&canonical.html_attributes);

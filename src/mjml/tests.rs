@@ -94,6 +94,35 @@ fn a_plain_file_gets_nothing_of_the_brand() {
 }
 
 #[test]
+fn a_plain_file_links_the_web_fonts_mjml_links() {
+    let html = render_plain(&wrap("<mj-text font-family=\"Roboto, Arial\">x</mj-text>"));
+    assert!(
+        html.contains("https://fonts.googleapis.com/css?family=Roboto:300,400,500,700"),
+        "{html}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let branded = compiler(dir.path())
+        .compile(
+            &wrap("<mj-text font-family=\"Roboto, Arial\">x</mj-text>"),
+            Path::new("t.mjml"),
+            "",
+            &branded(),
+        )
+        .unwrap()
+        .html;
+    assert!(
+        !branded.contains("family=Roboto"),
+        "only the brand's fonts are linked: {branded}"
+    );
+}
+
+#[test]
+fn the_body_css_class_is_on_body_like_mjml_5() {
+    let html = render_plain("<mjml><mj-body css-class=\"page\"></mj-body></mjml>");
+    assert!(html.contains("<body class=\"page\""), "{html}");
+}
+
+#[test]
 fn the_documents_own_lang_and_dir_are_kept() {
     let html = render_plain("<mjml lang=\"it\" dir=\"rtl\"><mj-body></mj-body></mjml>");
     assert!(html.contains("<html lang=\"it\" dir=\"rtl\""), "{html}");

@@ -11,14 +11,15 @@ impl<'root> Renderer<'root, MjBody, ()> {
     }
 
     fn get_body_tag(&self) -> Tag<'_> {
+        // letterpress: mjml 5 puts the body's css-class on <body> (4.x put it on the div)
         self.set_body_style(Tag::new("body").add_style("word-spacing", "normal"))
+            .maybe_add_attribute("class", self.attribute("css-class"))
     }
 
     fn get_content_div_tag(&self) -> Tag<'_> {
         self.set_body_style(Tag::new("div"))
             .maybe_add_attribute("aria-label", self.context.header.title())
             .add_attribute("aria-roledescription", "email")
-            .maybe_add_attribute("class", self.attribute("css-class"))
             .add_attribute("role", "article")
             .add_attribute("lang", self.context.header.lang())
             .add_attribute("dir", self.context.header.dir())
