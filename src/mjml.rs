@@ -7,6 +7,7 @@
 //! conditional comments stay as they are.
 
 mod canonical;
+mod document;
 mod errors;
 mod finish;
 mod html_attributes;

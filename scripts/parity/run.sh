@@ -78,8 +78,19 @@ PY
     fi
     printf '%s\t%s\t%s\n' "$name" "$m" "$l" >> "$dir/pairs.tsv"
   done
+  # As a new user sees it: one `letterpress check` of the project; emails whose only errors are
+  # rule findings (alt text, contrast…) built fine but would keep `build` from writing out/.
+  checks=$({ "$LETTERPRESS" check --project "$dir/project" --locale en --format json 2>/dev/null || true; } | python3 -c '
+import json, sys
+emails = json.load(sys.stdin)["emails"]
+def errors(e):
+    return [f for f in e["findings"] if f["severity"] == "error"]
+built = [e for e in emails if not any(f["rule"].startswith("build.") for f in errors(e))]
+flagged = [e for e in built if errors(e)]
+rules = ", ".join(sorted({f["rule"] for e in flagged for f in errors(e)}))
+print(f"{len(flagged)} of the {len(built)} built have error-level rule findings: {rules}")' 2>/dev/null || echo "check report unavailable")
   echo
-  echo "== $label: $n files; mjml compiles $mjml_ok, letterpress builds $lp_ok"
+  echo "== $label: $n files; mjml compiles $mjml_ok, letterpress builds $lp_ok ($checks)"
   if [ -s "$dir/failures.txt" ]; then sed 's/^/   /' "$dir/failures.txt"; fi
   python3 "$here/shoot.py" "$dir/pairs.tsv" "$dir/shots" --widths "$widths" --json "$dir/summary.json"
 done

@@ -400,6 +400,15 @@ mod tests {
     }
 
     #[test]
+    fn palette_and_fonts_are_not_checked_where_the_brand_does_not_apply() {
+        let mut email = TestEmail::with_body(
+            "<p style=\"color: #123456; font-family: Comic Sans MS\">x</p><p style=\"color: #dddddd\">faint</p>",
+        );
+        email.treatment = crate::treatment::Treatment::PLAIN;
+        assert_eq!(email.rules("brand."), ["brand.contrast"]);
+    }
+
+    #[test]
     fn off_brand_fonts_and_missing_fallbacks_are_flagged() {
         let ok = TestEmail::with_body(
             "<p style=\"font-family: Inter, Helvetica, Arial, sans-serif\">x</p>",

@@ -10,7 +10,8 @@
 
 use html5gum::{State, Token, Tokenizer};
 
-use super::tree::{Child, ENDING_TAGS, Element, Pos};
+use super::document::{Child, Element, Pos};
+use super::tree::ENDING_TAGS;
 
 /// Opens a marker of kept content (a private-use character outside the U+E000–U+E0FF range
 /// that template exports use for their own markers).

@@ -8,8 +8,8 @@ use std::path::Path;
 use mrml::prelude::parser::Error as ParseError;
 
 use super::canonical::Canonical;
+use super::document::{Pos, Problem};
 use super::include::Includes;
-use super::tree::{Pos, Problem};
 use crate::error::{SourcePos, line_col};
 use crate::findings::Finding;
 

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use lol_html::html_content::Element as HtmlElement;
 use lol_html::{ElementContentHandlers, RewriteStrSettings, Selector, rewrite_str};
 
-use super::tree::{Element, Pos};
+use super::document::{Element, Pos};
 
 /// One `mj-selector`: where it is, its CSS selector and the attributes it sets.
 pub(super) struct Rule {

@@ -9,7 +9,8 @@
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-use super::tree::{self, Element, Pos, Problem};
+use super::document::{Element, Pos, Problem};
+use super::tree;
 
 /// Largest included file: the same cap as templates.
 const MAX_FILE_BYTES: u64 = crate::project::MAX_TEMPLATE_BYTES;

@@ -15,6 +15,7 @@
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 
+use super::document::{Child, Element, Pos, Problem};
 use super::include::Includes;
 
 /// Elements whose content MJML copies verbatim (`endingTag` in mjml's components).
@@ -57,120 +58,6 @@ const VOID_HTML: [&str; 14] = [
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr",
 ];
-
-/// A place in one of the texts the document was read from: `origin` 0 is the template's own
-/// (rendered) text, others are included files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Pos {
-    /// Which text.
-    pub origin: usize,
-    /// Byte offset in that text.
-    pub offset: usize,
-}
-
-/// A node of the MJML tree.
-#[derive(Debug, Clone)]
-pub(super) enum Child {
-    /// An MJML (or stray HTML) element.
-    Element(Element),
-    /// A comment, as written (`<!--…-->`).
-    Comment(String),
-}
-
-/// An element with its attributes (first occurrence wins, values decoded) in source order.
-#[derive(Debug, Clone)]
-pub(super) struct Element {
-    /// Lower-case tag name.
-    pub name: String,
-    /// Attributes in source order.
-    pub attrs: Vec<(String, String)>,
-    /// Child elements and comments (never for ending tags).
-    pub children: Vec<Child>,
-    /// The raw content of an ending tag, trimmed.
-    pub content: Option<String>,
-    /// Where the start tag is.
-    pub at: Pos,
-}
-
-impl Element {
-    pub(super) fn new(name: &str, at: Pos) -> Element {
-        Element {
-            name: name.to_string(),
-            attrs: Vec::new(),
-            children: Vec::new(),
-            content: None,
-            at,
-        }
-    }
-
-    /// The value of attribute `name`.
-    pub(super) fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The first child element called `name`.
-    pub(super) fn child(&self, name: &str) -> Option<&Element> {
-        self.elements().find(|e| e.name == name)
-    }
-
-    /// Child elements (comments skipped).
-    pub(super) fn elements(&self) -> impl Iterator<Item = &Element> {
-        self.children.iter().filter_map(|c| match c {
-            Child::Element(e) => Some(e),
-            Child::Comment(_) => None,
-        })
-    }
-}
-
-/// Why a document could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Problem {
-    /// An element opened at `at` is not closed before `closed_by` (or the end of the text).
-    Unclosed {
-        /// The element's name.
-        name: String,
-        /// Where it was opened.
-        at: Pos,
-        /// The closing tag that closed its parent first, if any.
-        closed_by: Option<(String, Pos)>,
-    },
-    /// A closing tag that matches no open element.
-    Mismatched {
-        /// The closing tag's name.
-        name: String,
-        /// Where it is.
-        at: Pos,
-        /// The innermost open MJML element, if any.
-        open: Option<(String, Pos)>,
-    },
-    /// An element that takes no children was left unclosed and swallowed what follows.
-    Swallowed {
-        /// The element's name.
-        name: String,
-        /// Where it was opened.
-        at: Pos,
-    },
-    /// No element at all, or the first one is not `<mjml>`.
-    NoRoot {
-        /// The first element, if any.
-        found: Option<(String, Pos)>,
-    },
-    /// Elements nested deeper than [`MAX_DEPTH`].
-    TooDeep {
-        /// The element that went past the limit.
-        at: Pos,
-    },
-    /// An mj-include could not be used.
-    Include {
-        /// What went wrong, in a designer's words.
-        message: String,
-        /// The mj-include tag.
-        at: Pos,
-    },
-}
 
 /// Reads `text` (origin `origin`) into its root element, expanding includes through `includes`.
 pub(super) fn read(text: &str, origin: usize, includes: &mut Includes) -> Result<Element, Problem> {
@@ -260,81 +147,85 @@ impl Reader<'_> {
             }
             if let Some(current) = &mut ending {
                 if let Some(end) = ending_tag_end(current, &token) {
-                    let Some(mut done) = ending.take() else {
-                        continue;
-                    };
-                    let raw = self.text.get(done.content_start..end).unwrap_or("");
-                    done.element.content = Some(raw.trim().to_string());
-                    self.attach(done.element);
+                    if let Some(mut done) = ending.take() {
+                        let raw = self.text.get(done.content_start..end).unwrap_or("");
+                        done.element.content = Some(raw.trim().to_string());
+                        self.attach(done.element);
+                    }
                 }
                 continue;
             }
             match token {
-                Token::StartTag(tag) => {
-                    let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-                    let at = self.pos(tag.span.start);
-                    if name == "mj-include" {
-                        let attrs = attributes(&tag.attributes);
-                        self.include(&attrs, at, includes)?;
-                        continue;
-                    }
-                    let mut element = Element::new(&name, at);
-                    element.attrs = attributes(&tag.attributes);
-                    if ENDING_TAGS.contains(&name.as_str()) && !tag.self_closing {
-                        ending = Some(Ending {
-                            element,
-                            content_start: tag.span.end,
-                            depth: 1,
-                        });
-                    } else if tag.self_closing || VOID_HTML.contains(&name.as_str()) {
-                        self.attach(element);
-                    } else {
-                        if self.stack.len() >= MAX_DEPTH {
-                            return Err(Problem::TooDeep { at });
-                        }
-                        self.stack.push(element);
-                    }
-                }
+                Token::StartTag(tag) => ending = self.start_tag(&tag, includes)?,
                 Token::EndTag(tag) => {
                     let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
                     self.close(&name, self.pos(tag.span.start))?;
                 }
-                Token::Comment(_) => {
-                    if let Some(parent) = self.stack.last_mut() {
-                        let raw = self.text.get(comment_span(&token)).unwrap_or("");
+                Token::Comment(comment) => {
+                    let raw = self.text.get(comment.span.start..comment.span.end);
+                    if let (Some(parent), Some(raw)) = (self.stack.last_mut(), raw) {
                         parent.children.push(Child::Comment(raw.to_string()));
                     }
                 }
-                // The value of an mj-html-attribute is its text, as in mjml.
-                Token::String(s) => {
-                    if let Some(parent) = self.stack.last_mut() {
-                        if parent.name == "mj-html-attribute" {
-                            let raw = self.text.get(s.span.start..s.span.end).unwrap_or("");
-                            let content = parent.content.get_or_insert_with(String::new);
-                            content.push_str(raw.trim());
-                        }
-                    }
+                Token::String(text) => {
+                    self.text_outside_ending_tags(text.span.start..text.span.end)
                 }
-                // Other text outside ending tags, doctypes and recoverable tokenizer errors are
-                // not part of an MJML document.
+                // Doctypes and recoverable tokenizer errors are not part of an MJML document.
                 Token::Doctype(_) | Token::Error(_) => {}
             }
         }
-        if let Some(open) = ending {
-            return Err(Problem::Unclosed {
-                name: open.element.name,
-                at: open.element.at,
-                closed_by: None,
-            });
-        }
-        if let Some(open) = self.stack.pop() {
-            return Err(Problem::Unclosed {
+        let open = ending.map(|e| e.element).or_else(|| self.stack.pop());
+        match open {
+            Some(open) => Err(Problem::Unclosed {
                 name: open.name,
                 at: open.at,
                 closed_by: None,
-            });
+            }),
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    /// Handles a start tag; returns the ending tag whose content starts there, if it is one.
+    fn start_tag(
+        &mut self,
+        tag: &html5gum::StartTag<usize>,
+        includes: &mut Includes,
+    ) -> Result<Option<Ending>, Problem> {
+        let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+        let at = self.pos(tag.span.start);
+        if name == "mj-include" {
+            self.include(&attributes(&tag.attributes), at, includes)?;
+            return Ok(None);
+        }
+        let mut element = Element::new(&name, at);
+        element.attrs = attributes(&tag.attributes);
+        if ENDING_TAGS.contains(&name.as_str()) && !tag.self_closing {
+            return Ok(Some(Ending {
+                element,
+                content_start: tag.span.end,
+                depth: 1,
+            }));
+        }
+        if tag.self_closing || VOID_HTML.contains(&name.as_str()) {
+            self.attach(element);
+        } else if self.stack.len() >= MAX_DEPTH {
+            return Err(Problem::TooDeep { at });
+        } else {
+            self.stack.push(element);
+        }
+        Ok(None)
+    }
+
+    /// Text outside ending tags is not part of the document, but for the value of an
+    /// `mj-html-attribute`, as in mjml.
+    fn text_outside_ending_tags(&mut self, span: std::ops::Range<usize>) {
+        let raw = self.text.get(span).unwrap_or("");
+        if let Some(parent) = self.stack.last_mut() {
+            if parent.name == "mj-html-attribute" {
+                let content = parent.content.get_or_insert_with(String::new);
+                content.push_str(raw.trim());
+            }
+        }
     }
 
     /// Adds a finished element to the open parent, or makes it the root.
@@ -495,13 +386,6 @@ fn ending_tag_end(current: &mut Ending, token: &Token<usize>) -> Option<usize> {
             None
         }
         _ => None,
-    }
-}
-
-fn comment_span(token: &Token<usize>) -> std::ops::Range<usize> {
-    match token {
-        Token::Comment(c) => c.span.start..c.span.end,
-        _ => 0..0,
     }
 }
 
