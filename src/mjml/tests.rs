@@ -498,3 +498,73 @@ fn nesting_just_under_the_limit_renders() {
     );
     assert!(render_plain(&deep).contains(">deep</div>"));
 }
+
+/// The `width` attributes of the images in `html`, in order.
+fn image_widths(html: &str) -> Vec<String> {
+    html.split("<img")
+        .skip(1)
+        .filter_map(|img| {
+            let tag = &img[..img.find('>')?];
+            let at = tag.find(" width=\"")? + 8;
+            Some(tag[at..at + tag[at..].find('"')?].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn images_are_clamped_to_their_box_like_mjml() {
+    // widths mjml 5.4.1 writes for the same document
+    let html = render_plain(
+        "<mjml><mj-body>\
+         <mj-section><mj-column><mj-image src=\"https://x.example/a.png\" width=\"300px\" padding=\"0 40px\" /></mj-column><mj-column><mj-image src=\"https://x.example/a.png\" width=\"300px\" padding-left=\"40px\" padding-right=\"40px\" /></mj-column></mj-section>\
+         <mj-section><mj-column><mj-image src=\"https://x.example/a.png\" width=\"700px\" /></mj-column></mj-section>\
+         <mj-section padding=\"0 50px\"><mj-column><mj-image src=\"https://x.example/a.png\" width=\"700px\" /></mj-column></mj-section>\
+         <mj-section><mj-column padding=\"0 30px\"><mj-image src=\"https://x.example/a.png\" width=\"700px\" /></mj-column></mj-section>\
+         <mj-wrapper padding=\"0 30px\"><mj-section><mj-column><mj-image src=\"https://x.example/a.png\" width=\"700px\" /></mj-column></mj-section></mj-wrapper>\
+         <mj-section><mj-column width=\"200px\" border=\"2px solid #999\" padding=\"10px\" inner-border=\"1px solid #ccc\"><mj-image src=\"https://x.example/a.png\" width=\"400px\" /></mj-column></mj-section>\
+         </mj-body></mjml>",
+    );
+    assert_eq!(
+        image_widths(&html),
+        ["220", "220", "550", "450", "490", "490", "124"]
+    );
+}
+
+#[test]
+fn a_comment_in_a_wrapper_stays_outside_outlooks_conditional_comment_like_mjml() {
+    let html = render_plain(
+        "<mjml><mj-body><mj-wrapper><!-- Header --><mj-section><mj-column><mj-text>x</mj-text></mj-column></mj-section></mj-wrapper></mj-body></mjml>",
+    );
+    let at = html.find("<!-- Header -->").expect("the comment is kept");
+    let before = &html[..at];
+    assert!(
+        before.rfind("<![endif]-->") > before.rfind("<!--[if mso | IE]>"),
+        "the comment is inside a conditional comment: {html}"
+    );
+}
+
+#[test]
+fn fluid_heroes_buttons_tables_and_carousels_render_like_mjml_5() {
+    let html = render_plain(&wrap(
+        "<mj-button href=\"https://x.example\" width=\"260px\" inner-padding=\"14px 40px\" border=\"2px solid #000\">B</mj-button>\
+         <mj-table border=\"1px solid #ddd\"><tr><td>x</td></tr></mj-table>\
+         <mj-carousel><mj-carousel-image src=\"https://x.example/1.jpg\" /><mj-carousel-image src=\"https://x.example/2.jpg\" /></mj-carousel>",
+    ));
+    assert!(
+        html.contains("width:176px"),
+        "button width minus padding and borders: {html}"
+    );
+    let table = html
+        .split("<table")
+        .find(|t| t.contains("border:1px solid #ddd"))
+        .expect("the mj-table");
+    assert!(
+        !table[..table.find('>').unwrap_or(0)].contains("border-collapse:separate"),
+        "{table}"
+    );
+    assert!(html.contains("@media screen yahoo"), "{html}");
+    let hero = render_plain(
+        "<mjml><mj-body><mj-hero mode=\"fluid-height\" background-width=\"600px\" background-height=\"469px\" background-url=\"https://x.example/h.jpg\"><mj-text>x</mj-text></mj-hero></mj-body></mjml>",
+    );
+    assert!(hero.contains("padding-bottom:78%"), "{hero}");
+}
