@@ -22,6 +22,9 @@ pub(super) fn brand_head(
 ) -> Vec<MjHeadChild> {
     let own_all = own_mj_all(own);
     let overridden = properties_by_element(own_css);
+    if own_all.is_empty() && overridden.is_empty() {
+        return brand.to_vec();
+    }
     brand
         .iter()
         .cloned()
