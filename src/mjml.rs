@@ -188,6 +188,8 @@ pub struct Compiled {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_reading;
 
 /// Helpers for the tests of the MJML step's modules.
 #[cfg(test)]
@@ -195,6 +197,7 @@ pub(crate) mod tests_support {
     use std::path::Path;
 
     use super::{Compiler, Finish};
+    use crate::findings::Finding;
 
     /// A compiler for the sample brand in a project at `root` (canonical).
     pub(crate) fn compiler(root: &Path) -> Compiler {
@@ -213,6 +216,48 @@ pub(crate) mod tests_support {
             dir: "ltr",
             brand: false,
         }
+    }
+
+    /// Head additions like a letterpress template gets: the brand, a title and a preheader.
+    pub(crate) fn branded() -> Finish<'static> {
+        Finish {
+            title: "Hello & welcome",
+            preheader: "Preview <text>",
+            lang: "tr",
+            dir: "ltr",
+            brand: true,
+        }
+    }
+
+    /// `body` inside one section and column of a document.
+    pub(crate) fn wrap(body: &str) -> String {
+        format!(
+            "<mjml><mj-body><mj-section><mj-column>{body}</mj-column></mj-section></mj-body></mjml>"
+        )
+    }
+
+    /// Compiles the plain document `mjml` as `templates/t.mjml` of a project holding `files`.
+    fn in_project(mjml: &str, files: &[(&str, &str)]) -> Result<super::Compiled, Finding> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        for (path, text) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        compiler(&root).compile(mjml, Path::new("templates/t.mjml"), mjml, &plain())
+    }
+
+    /// The HTML of [`in_project`], panicking on errors.
+    pub(crate) fn compile_in(mjml: &str, files: &[(&str, &str)]) -> String {
+        in_project(mjml, files)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .html
+    }
+
+    /// The error of [`in_project`], panicking when it builds.
+    pub(crate) fn error_of(mjml: &str, files: &[(&str, &str)]) -> Finding {
+        in_project(mjml, files).expect_err("an error")
     }
 
     /// The HTML of a plain MJML document (no brand), panicking on errors.
