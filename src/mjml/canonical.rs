@@ -1,5 +1,5 @@
 //! Writes the MJML tree back as text mrml parses exactly as mjml would have understood the
-//! original: every attribute quoted and escaped, only the elements mjml renders (an element
+//! original: every attribute quoted (its value as written), only the elements mjml renders (an element
 //! neither mjml nor mrml knows is dropped with its content, as mjml's renderer does), and the
 //! content of every ending tag replaced by a marker. The content itself is kept aside and put
 //! back, byte for byte, into the rendered HTML (see [`super::finish`]): mjml copies it verbatim,
@@ -265,12 +265,10 @@ fn is_attribute_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
-/// An attribute value for a double-quoted attribute (values arrive decoded).
+/// An attribute value, as written in the template, for a double-quoted attribute: only a double
+/// quote (from a single-quoted value) needs escaping.
 fn escape_attribute(value: &str) -> String {
-    value
-        .replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
+    value.replace('"', "&quot;")
 }
 
 /// The text of MJML title or preview content: character references decoded; as a browser reads

@@ -305,3 +305,13 @@ fn fluid_heroes_buttons_tables_and_carousels_render_like_mjml_5() {
     );
     assert!(hero.contains("padding-bottom:78%"), "{hero}");
 }
+
+#[test]
+fn attribute_values_reach_the_email_as_written_like_mjml() {
+    let html = render_plain(&wrap(
+        "<mj-button href=\"<%= url %>?a=1&amp;b={{x}}\">Go</mj-button><mj-image src='https://x.example/{{ sku }}.png' alt='Say \"hi\"' />",
+    ));
+    assert!(html.contains("href=\"<%= url %>?a=1&amp;b={{x}}\""), "{html}");
+    assert!(html.contains("src=\"https://x.example/{{ sku }}.png\""), "{html}");
+    assert!(html.contains("alt=\"Say &quot;hi&quot;\""), "{html}");
+}

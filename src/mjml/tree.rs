@@ -194,11 +194,11 @@ impl Reader<'_> {
         let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
         let at = self.pos(tag.span.start);
         if name == "mj-include" {
-            self.include(&attributes(&tag.attributes), at, includes)?;
+            self.include(&attributes(self.text, &tag.attributes), at, includes)?;
             return Ok(None);
         }
         let mut element = Element::new(&name, at);
-        element.attrs = attributes(&tag.attributes);
+        element.attrs = attributes(self.text, &tag.attributes);
         if ENDING_TAGS.contains(&name.as_str()) && !tag.self_closing {
             return Ok(Some(Ending {
                 element,
@@ -389,8 +389,10 @@ fn ending_tag_end(current: &mut Ending, token: &Token<usize>) -> Option<usize> {
     }
 }
 
-/// Attributes in source order with their decoded values.
+/// Attributes in source order, their values as written (character references not decoded), as
+/// mjml's parser keeps them: `&amp;`, `<%= url %>` and `{{ x }}` reach the email unchanged.
 fn attributes(
+    text: &str,
     map: &std::collections::BTreeMap<
         html5gum::HtmlString,
         html5gum::Spanned<html5gum::HtmlString, usize>,
@@ -399,13 +401,60 @@ fn attributes(
     let mut attrs: Vec<_> = map
         .iter()
         .map(|(name, value)| {
-            (
-                value.span.start,
-                String::from_utf8_lossy(name).into_owned(),
-                String::from_utf8_lossy(&value.value).into_owned(),
-            )
+            let written = text
+                .get(value.span.start..value.span.end.min(text.len()))
+                .and_then(value_as_written);
+            let start = value.span.start;
+            let value = written.map_or_else(
+                || String::from_utf8_lossy(&value.value).into_owned(),
+                str::to_string,
+            );
+            (start, String::from_utf8_lossy(name).into_owned(), value)
         })
         .collect();
     attrs.sort_by_key(|(start, _, _)| *start);
     attrs.into_iter().map(|(_, k, v)| (k, v)).collect()
+}
+
+/// The value of an attribute as written in its source text `name="value"`, `name='value'` or
+/// `name=value` (the span the tokenizer gives for it); `""` when it has none.
+fn value_as_written(attribute: &str) -> Option<&str> {
+    let Some(equals) = attribute.find('=') else {
+        return Some("");
+    };
+    let rest = attribute[equals + 1..].trim_start();
+    match rest.chars().next() {
+        Some(quote @ ('"' | '\'')) => {
+            let inner = &rest[1..];
+            inner.find(quote).map(|end| &inner[..end])
+        }
+        Some(_) => {
+            let end = rest
+                .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                .unwrap_or(rest.len());
+            Some(&rest[..end])
+        }
+        None => Some(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_as_written;
+
+    #[test]
+    fn attribute_values_are_taken_as_written() {
+        assert_eq!(
+            value_as_written("href=\"?a=1&amp;b={{x}}\""),
+            Some("?a=1&amp;b={{x}}")
+        );
+        assert_eq!(value_as_written("title='say \"hi\"'"), Some("say \"hi\""));
+        assert_eq!(value_as_written("padding=0 "), Some("0"));
+        assert_eq!(value_as_written("src=x/>"), Some("x/"));
+        assert_eq!(
+            value_as_written("href = \"<%= url %>\""),
+            Some("<%= url %>")
+        );
+        assert_eq!(value_as_written("hidden"), Some(""));
+    }
 }
