@@ -311,7 +311,13 @@ fn attribute_values_reach_the_email_as_written_like_mjml() {
     let html = render_plain(&wrap(
         "<mj-button href=\"<%= url %>?a=1&amp;b={{x}}\">Go</mj-button><mj-image src='https://x.example/{{ sku }}.png' alt='Say \"hi\"' />",
     ));
-    assert!(html.contains("href=\"<%= url %>?a=1&amp;b={{x}}\""), "{html}");
-    assert!(html.contains("src=\"https://x.example/{{ sku }}.png\""), "{html}");
+    assert!(
+        html.contains("href=\"<%= url %>?a=1&amp;b={{x}}\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("src=\"https://x.example/{{ sku }}.png\""),
+        "{html}"
+    );
     assert!(html.contains("alt=\"Say &quot;hi&quot;\""), "{html}");
 }
