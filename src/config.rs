@@ -38,6 +38,9 @@ pub struct Config {
     pub allowed_colours: Vec<Colour>,
     /// `List-Unsubscribe` values for marketing emails (written to the manifest).
     pub list_unsubscribe: Option<ListUnsubscribe>,
+    /// Glob patterns of templates built as plain MJML (no Tera, no brand), e.g.
+    /// `templates/sendgrid-*.mjml`; see [`crate::treatment`].
+    pub plain_mjml: Vec<String>,
     /// Local assets: where `out/assets/` is published.
     pub assets: crate::assets::AssetsConfig,
     /// Default `From` of every email (default: the brand's name and `company.sender-email`).
@@ -167,6 +170,7 @@ impl Default for Config {
             reply_to: None,
             smtp: None,
             assets: crate::assets::AssetsConfig::default(),
+            plain_mjml: Vec::new(),
         }
     }
 }
@@ -230,6 +234,15 @@ impl Config {
             }
         }
         self.assets.validate().map_err(invalid)?;
+        if let Some(bad) = self
+            .plain_mjml
+            .iter()
+            .find(|p| glob::Pattern::new(p).is_err())
+        {
+            return Err(invalid(format!(
+                "plain-mjml: `{bad}` is not a valid pattern (use * and ? as in `templates/sendgrid-*.mjml`)"
+            )));
+        }
         if let Some(lu) = &self.list_unsubscribe {
             lu.validate().map_err(invalid)?;
         }
@@ -294,6 +307,16 @@ mod tests {
         );
         assert!(parse("smtp: {url: \"smtp://me@mail.example.com:587\"}\n").is_ok());
         assert!(parse("smtp: {url: \"http://mail.example.com\"}\n").is_err());
+    }
+
+    #[test]
+    fn plain_mjml_patterns_are_checked() {
+        assert_eq!(
+            parse("plain-mjml: [\"legacy-*\"]\n").unwrap().plain_mjml,
+            ["legacy-*"]
+        );
+        let err = parse("plain-mjml: [\"a[\"]\n").unwrap_err().to_string();
+        assert!(err.contains("not a valid pattern"), "{err}");
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub mod scaffold;
 pub mod spelling;
 pub mod starter;
 pub mod tera_messages;
+pub mod treatment;
 pub mod yaml;
 
 pub use error::{ProjectError, SourcePos};

@@ -1,40 +1,57 @@
-//! The MJML step: mrml parses the rendered template, letterpress adds the brand's head, the
-//! title, preview text, `lang` and `dir` to the parsed document, and mrml renders HTML (with
-//! `mj-style inline="inline"` CSS inlined by css-inline through mrml's feature; other styles,
-//! media queries and Outlook conditional comments stay as they are).
+//! The MJML step. The rendered template is read the way mjml reads MJML (a WHATWG tokenizer,
+//! includes relative to the including file, the content of ending tags kept verbatim) and written
+//! back as text mrml parses; the parsed document is transformed where mrml renders differently
+//! from mjml, gets the brand's head (for letterpress templates), the title, preview text, `lang`
+//! and `dir`; mrml renders it; the kept content goes back in place and `mj-style
+//! inline="inline"` CSS is inlined (css-inline). Other styles, media queries and Outlook
+//! conditional comments stay as they are.
+
+mod canonical;
+mod document;
+mod errors;
+mod finish;
+mod html_attributes;
+mod include;
+mod precedence;
+mod transform;
+mod tree;
 
 use std::collections::HashMap;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use mrml::mj_head::{MjHead, MjHeadChild};
 use mrml::mj_preview::MjPreview;
 use mrml::mj_title::MjTitle;
-use mrml::prelude::parser::loader::{IncludeLoader, IncludeLoaderError};
-use mrml::prelude::parser::{Error as ParseError, Origin, ParserOptions};
 use mrml::prelude::render::RenderOptions;
 
 use crate::brand::Brand;
-use crate::error::{SourcePos, line_col};
+use crate::error::SourcePos;
 use crate::findings::Finding;
 
 /// Compiles MJML for one project: knows the brand head and where includes may come from.
 pub struct Compiler {
     root: PathBuf,
     brand_head: Vec<MjHeadChild>,
-    options: RenderOptions,
+    /// For templates the brand applies to: no web fonts but the brand's.
+    branded: RenderOptions,
+    /// For plain MJML: mjml's defaults (Google Fonts links for Open Sans, Roboto, Ubuntu… when
+    /// the email uses them).
+    plain: RenderOptions,
 }
 
-/// What the email's head gets besides the brand: from the front matter and the locale.
+/// What the email's head gets besides the MJML itself: from the front matter, the locale and
+/// whether the template asks for the brand.
 pub struct Finish<'a> {
     /// `<title>`: the subject.
     pub title: &'a str,
     /// Hidden preview text; empty for none.
     pub preheader: &'a str,
-    /// `lang` of `<html>`.
+    /// `lang` of `<html>`, unless the MJML sets its own.
     pub lang: &'a str,
-    /// `dir` of `<html>`: `ltr` or `rtl`.
+    /// `dir` of `<html>` (`ltr` or `rtl`), unless the MJML sets its own.
     pub dir: &'a str,
+    /// Whether the brand's head (fonts, colours, element defaults, styles) applies.
+    pub brand: bool,
 }
 
 impl Compiler {
@@ -54,7 +71,7 @@ impl Compiler {
             .unwrap_or_default();
         // Web fonts are linked by the brand head; mrml's default fonts (Google Fonts for Open
         // Sans, Roboto…) must not be linked behind the author's back.
-        let options = RenderOptions {
+        let branded = RenderOptions {
             disable_comments: false,
             social_icon_origin: None,
             fonts: HashMap::new(),
@@ -62,7 +79,8 @@ impl Compiler {
         Ok(Compiler {
             root: root.to_path_buf(),
             brand_head,
-            options,
+            branded,
+            plain: RenderOptions::default(),
         })
     }
 
@@ -75,54 +93,85 @@ impl Compiler {
         source: &str,
         finish: &Finish,
     ) -> Result<Compiled, Finding> {
-        let options = ParserOptions {
-            include_loader: Box::new(ProjectLoader {
-                root: self.root.clone(),
-            }),
+        let mut includes = include::Includes::new(&self.root, template, mjml);
+        let read = tree::read(mjml, 0, &mut includes);
+        let sources = errors::Sources {
+            template,
+            source,
+            includes: &includes,
         };
-        let mut doc = mrml::parse_with_options(mjml, &options)
-            .map_err(|e| parse_finding(&e, mjml, template, source))?
+        let root = read.map_err(|problem| sources.problem(&problem))?;
+        let canonical = canonical::write(&root);
+        let mut doc = mrml::parse(&canonical.text)
+            .map_err(|e| sources.parse(&e, &canonical))?
             .element;
-        doc.attributes.lang = Some(finish.lang.to_string());
-        doc.attributes.dir = Some(finish.dir.to_string());
+        doc.attributes
+            .lang
+            .get_or_insert_with(|| finish.lang.to_string());
+        doc.attributes
+            .dir
+            .get_or_insert_with(|| finish.dir.to_string());
         let head = doc.children.head.get_or_insert_with(MjHead::default);
         let own = std::mem::take(&mut head.children);
-        let own_title = own.iter().find_map(|c| match c {
-            MjHeadChild::MjTitle(t) => Some(unescape(t.content())),
-            _ => None,
-        });
-        let own_preview = own.iter().find_map(|c| match c {
-            MjHeadChild::MjPreview(p) => Some(unescape(&p.content())),
-            _ => None,
-        });
-        let (has_title, has_preview) = (own_title.is_some(), own_preview.is_some());
-        // Brand first, so the template's own mj-attributes and styles override it.
-        head.children = self.brand_head.clone();
-        if !has_title && !finish.title.is_empty() {
+        if finish.brand {
+            let own_css = own_styles(&own, &canonical);
+            head.children = precedence::brand_head(&self.brand_head, &own, &own_css);
+        }
+        if canonical.title.is_none() && !finish.title.is_empty() {
             head.children.push(MjHeadChild::MjTitle(MjTitle::new(
                 (),
                 crate::html::escape(finish.title),
             )));
         }
-        if !has_preview && !finish.preheader.is_empty() {
+        if canonical.preview.is_none() && !finish.preheader.is_empty() {
             head.children.push(MjHeadChild::MjPreview(MjPreview::from(
                 crate::html::escape(finish.preheader),
             )));
         }
         head.children.extend(own);
-        let html = doc.render(&self.options).map_err(|e| {
+        let inline: Vec<String> = transform::take_inline_styles(head)
+            .iter()
+            .map(|css| finish::restore(css, &canonical))
+            .collect();
+        transform::apply(&mut doc);
+        let failed = |e: String| {
             Finding::error(
                 "build.mjml",
                 format!("MJML could not be rendered: {e}"),
                 Some(SourcePos::file(template)),
             )
-        })?;
+        };
+        let options = if finish.brand {
+            &self.branded
+        } else {
+            &self.plain
+        };
+        let html = doc.render(options).map_err(|e| failed(e.to_string()))?;
+        let html = finish::restore(&html, &canonical);
+        let html = finish::inline_css(&html, &inline.join("\n")).map_err(failed)?;
+        let rules = html_attributes::rules(&canonical.html_attributes);
+        let html = html_attributes::apply(&html, &rules)
+            .map_err(|(at, message)| sources.at(at, message))?;
+        let html = match canonical.before_doctype.as_str() {
+            "" => html,
+            before => format!("{before}\n{html}"),
+        };
         Ok(Compiled {
             html,
-            title: own_title,
-            preview: own_preview,
+            title: canonical.title,
+            preview: canonical.preview,
         })
     }
+}
+
+/// The CSS of the template's own `mj-style` blocks, with their kept content.
+fn own_styles(own: &[MjHeadChild], canonical: &canonical::Canonical) -> Vec<String> {
+    own.iter()
+        .filter_map(|c| match c {
+            MjHeadChild::MjStyle(style) => Some(finish::restore(style.children(), canonical)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The HTML of an email, with the title and preview text the MJML itself declared (plain MJML
@@ -137,283 +186,86 @@ pub struct Compiled {
     pub preview: Option<String>,
 }
 
-/// Decodes the few entities that appear in MJML title and preview text, and trims it.
-fn unescape(text: &str) -> String {
-    text.trim()
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
-/// A finding for an mrml parse error. mrml reports byte offsets into the text it was given
-/// (the Tera output); they become line:column in that rendered MJML, with the text found there.
-fn parse_finding(err: &ParseError, mjml: &str, template: &Path, source: &str) -> Finding {
-    let (origin, span, what) = match err {
-        ParseError::UnexpectedElement { origin, position } => (
-            Some(origin),
-            Some(*position),
-            "unexpected element".to_string(),
-        ),
-        ParseError::UnexpectedToken { origin, position } => (
-            Some(origin),
-            Some(*position),
-            "unexpected token".to_string(),
-        ),
-        ParseError::MissingAttribute {
-            name,
-            origin,
-            position,
-        } => (
-            Some(origin),
-            Some(*position),
-            format!("missing attribute `{name}`"),
-        ),
-        ParseError::InvalidAttribute { origin, position } => (
-            Some(origin),
-            Some(*position),
-            "invalid attribute".to_string(),
-        ),
-        ParseError::InvalidFormat { origin, position } => {
-            (Some(origin), Some(*position), "invalid format".to_string())
-        }
-        ParseError::EndOfStream { origin } => (
-            Some(origin),
-            None,
-            "unexpected end of the document: an element is not closed".to_string(),
-        ),
-        ParseError::SizeLimit { origin } => (Some(origin), None, "document too large".to_string()),
-        ParseError::ParserError { origin, source } => (
-            Some(origin),
-            None,
-            format!("malformed markup in the rendered MJML: {source}"),
-        ),
-        ParseError::NoRootNode => (
-            None,
-            None,
-            "no <mjml> root element: wrap the template in <mjml>…</mjml>".to_string(),
-        ),
-        ParseError::IncludeLoaderError {
-            origin,
-            position,
-            source,
-        } => (Some(origin), Some(*position), include_message(source)),
-    };
-    let included = match origin {
-        Some(Origin::Include { path }) => Some(path.clone()),
-        _ => None,
-    };
-    let mut message = what;
-    let mut location = SourcePos::file(template);
-    match (span, &included) {
-        (Some(span), None) => {
-            let (line, column) = line_col(mjml, span.start);
-            let found: String = mjml
-                .get(span.start..span.end.max(span.start))
-                .unwrap_or("")
-                .chars()
-                .take(60)
-                .collect();
-            let found = found.split_whitespace().collect::<Vec<_>>().join(" ");
-            message = format!("{message} at line {line}, column {column} of the rendered MJML");
-            if !found.is_empty() {
-                message.push_str(&format!(" (near `{found}`)"));
-            }
-            if let Some(pos) = source_line(mjml, line, column, source, template) {
-                location = pos;
-            }
-        }
-        (_, Some(path)) => {
-            message = format!("{message} in included file `{path}`");
-            location = SourcePos::file(template);
-        }
-        (None, None) => {}
-    }
-    Finding::error("build.mjml", message, Some(location))
-}
-
-/// Where a line of rendered MJML comes from in the template's own file, when that line appears
-/// there unchanged (once): most structural errors sit on lines Tera did not touch.
-fn source_line(
-    mjml: &str,
-    line: u32,
-    column: u32,
-    source: &str,
-    template: &Path,
-) -> Option<SourcePos> {
-    let rendered = mjml.lines().nth(line.checked_sub(1)? as usize)?;
-    let wanted = rendered.trim();
-    if wanted.is_empty() {
-        return None;
-    }
-    let mut matches = source
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim() == wanted);
-    let (index, text) = matches.next()?;
-    if matches.next().is_some() {
-        return None;
-    }
-    let shift = text.len() as i64
-        - text.trim_start().len() as i64
-        - (rendered.len() as i64 - rendered.trim_start().len() as i64);
-    let column = (i64::from(column) + shift).max(1);
-    Some(SourcePos::at(
-        template,
-        u32::try_from(index + 1).ok()?,
-        u32::try_from(column).ok()?,
-    ))
-}
-
-fn include_message(err: &IncludeLoaderError) -> String {
-    match err.reason {
-        ErrorKind::PermissionDenied => format!(
-            "mj-include `{}` points outside the project folder; includes must stay inside the project",
-            err.path
-        ),
-        ErrorKind::NotFound => format!(
-            "mj-include `{}` not found (paths are relative to the project folder, e.g. templates/partials/x.mjml)",
-            err.path
-        ),
-        _ => format!("mj-include `{}` could not be read", err.path),
-    }
-}
-
-/// mrml include loader confined to the project folder: a path that resolves outside it (by
-/// `..`, an absolute path or a symbolic link) is refused, and "not found" says so.
-#[derive(Debug)]
-struct ProjectLoader {
-    root: PathBuf,
-}
-
-impl IncludeLoader for ProjectLoader {
-    fn resolve(&self, url: &str) -> Result<String, IncludeLoaderError> {
-        let rel = url.trim_start_matches("file://");
-        let joined = self.root.join(rel);
-        let Ok(path) = joined.canonicalize() else {
-            // Does not exist: but say "outside" when it would be outside anyway.
-            let lexical_escape = Path::new(rel).is_absolute()
-                || Path::new(rel)
-                    .components()
-                    .any(|c| matches!(c, std::path::Component::ParentDir));
-            let kind = if lexical_escape {
-                ErrorKind::PermissionDenied
-            } else {
-                ErrorKind::NotFound
-            };
-            return Err(IncludeLoaderError::new(url, kind));
-        };
-        if !path.starts_with(&self.root) {
-            return Err(IncludeLoaderError::new(url, ErrorKind::PermissionDenied));
-        }
-        let too_big = std::fs::metadata(&path)
-            .map(|m| m.len() > crate::project::MAX_TEMPLATE_BYTES)
-            .unwrap_or(true);
-        if too_big {
-            return Err(IncludeLoaderError::new(url, ErrorKind::InvalidData));
-        }
-        std::fs::read_to_string(&path)
-            .map_err(|_| IncludeLoaderError::new(url, ErrorKind::InvalidData))
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod tests;
+#[cfg(test)]
+mod tests_reading;
 
-    fn compiler(root: &Path) -> Compiler {
+/// Helpers for the tests of the MJML step's modules.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use std::path::Path;
+
+    use super::{Compiler, Finish};
+    use crate::findings::Finding;
+
+    /// A compiler for the sample brand in a project at `root` (canonical).
+    pub(crate) fn compiler(root: &Path) -> Compiler {
         let brand =
-            Brand::parse(crate::brand::tests_sample(), Path::new("brand/brand.yaml")).unwrap();
+            crate::brand::Brand::parse(crate::brand::tests_sample(), Path::new("brand/brand.yaml"))
+                .unwrap();
         Compiler::new(root, &brand).unwrap()
     }
 
-    fn finish() -> Finish<'static> {
+    /// Head additions like a plain MJML file gets: none but `lang` and `dir`.
+    pub(crate) fn plain() -> Finish<'static> {
+        Finish {
+            title: "",
+            preheader: "",
+            lang: "en",
+            dir: "ltr",
+            brand: false,
+        }
+    }
+
+    /// Head additions like a letterpress template gets: the brand, a title and a preheader.
+    pub(crate) fn branded() -> Finish<'static> {
         Finish {
             title: "Hello & welcome",
             preheader: "Preview <text>",
             lang: "tr",
             dir: "ltr",
+            brand: true,
         }
     }
 
-    #[test]
-    fn brand_title_preview_and_lang_are_applied() {
-        let dir = tempfile::tempdir().unwrap();
-        let html = compiler(dir.path())
-            .compile("<mjml><mj-body><mj-section><mj-column><mj-text><a href=\"https://x.example\">x</a></mj-text></mj-column></mj-section></mj-body></mjml>", Path::new("t.mjml"), "", &finish())
-            .unwrap()
-            .html;
-        assert!(html.contains("lang=\"tr\""), "lang");
-        assert!(html.contains("<title>Hello &amp; welcome</title>"), "title");
-        assert!(html.contains("Preview &lt;text&gt;"), "preview");
-        // the brand's link colour is inlined on the link itself
-        assert!(
-            html.contains("href=\"https://x.example\" style=\"color: #1a73e8;\""),
-            "{html}"
-        );
-        assert!(
-            html.contains("Inter, Helvetica, Arial, sans-serif"),
-            "font stack"
-        );
-    }
-
-    #[test]
-    fn own_title_and_preview_are_kept_and_reported() {
-        let dir = tempfile::tempdir().unwrap();
-        let doc = "<mjml><mj-head><mj-title>Tom &amp; Jerry</mj-title><mj-preview>Soon</mj-preview></mj-head><mj-body></mj-body></mjml>";
-        let compiled = compiler(dir.path())
-            .compile(doc, Path::new("t.mjml"), "", &finish())
-            .unwrap();
-        assert_eq!(compiled.title.as_deref(), Some("Tom & Jerry"));
-        assert_eq!(compiled.preview.as_deref(), Some("Soon"));
-        assert!(
-            compiled.html.contains("<title>Tom &amp; Jerry</title>"),
-            "the template's title wins"
-        );
-    }
-
-    #[test]
-    fn parse_errors_point_into_rendered_mjml() {
-        let dir = tempfile::tempdir().unwrap();
-        let err = compiler(dir.path())
-            .compile(
-                "<mjml>\n<mj-head>\n  <mj-section></mj-section></mj-head></mjml>",
-                Path::new("templates/t.mjml"),
-                "---\nsubject: x\n---\n<mjml>\n<mj-head>\n    <mj-section></mj-section></mj-head></mjml>",
-                &finish(),
-            )
-            .unwrap_err();
-        assert_eq!(err.rule, "build.mjml");
-        assert!(
-            err.message
-                .contains("line 3, column 4 of the rendered MJML"),
-            "{}",
-            err.message
-        );
-        // the line appears unchanged in the file (indented two more): located there
-        assert_eq!(err.location, Some(SourcePos::at("templates/t.mjml", 6, 6)));
-    }
-
-    #[test]
-    fn include_outside_project_is_refused() {
-        let outer = tempfile::tempdir().unwrap();
-        let root = outer.path().join("project");
-        std::fs::create_dir(&root).unwrap();
-        std::fs::write(
-            outer.path().join("secret.mjml"),
-            "<mj-text>secret</mj-text>",
+    /// `body` inside one section and column of a document.
+    pub(crate) fn wrap(body: &str) -> String {
+        format!(
+            "<mjml><mj-body><mj-section><mj-column>{body}</mj-column></mj-section></mj-body></mjml>"
         )
-        .unwrap();
-        let root = root.canonicalize().unwrap();
-        let doc = "<mjml><mj-body><mj-include path=\"../secret.mjml\" /></mj-body></mjml>";
-        let err = compiler(&root)
-            .compile(doc, Path::new("templates/t.mjml"), "", &finish())
-            .unwrap_err();
-        assert!(
-            err.message.contains("outside the project"),
-            "{}",
-            err.message
-        );
+    }
+
+    /// Compiles the plain document `mjml` as `templates/t.mjml` of a project holding `files`.
+    fn in_project(mjml: &str, files: &[(&str, &str)]) -> Result<super::Compiled, Finding> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        for (path, text) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        compiler(&root).compile(mjml, Path::new("templates/t.mjml"), mjml, &plain())
+    }
+
+    /// The HTML of [`in_project`], panicking on errors.
+    pub(crate) fn compile_in(mjml: &str, files: &[(&str, &str)]) -> String {
+        in_project(mjml, files)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .html
+    }
+
+    /// The error of [`in_project`], panicking when it builds.
+    pub(crate) fn error_of(mjml: &str, files: &[(&str, &str)]) -> Finding {
+        in_project(mjml, files).expect_err("an error")
+    }
+
+    /// The HTML of a plain MJML document (no brand), panicking on errors.
+    pub(crate) fn render_plain(mjml: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        compiler(&dir.path().canonicalize().unwrap())
+            .compile(mjml, Path::new("templates/t.mjml"), mjml, &plain())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .html
     }
 }

@@ -341,6 +341,7 @@ impl Pipeline {
             preheader: &preview,
             lang: locale,
             dir: locale::direction(locale),
+            brand: template.treatment.brand,
         };
         let compiled =
             self.compiler
@@ -349,7 +350,12 @@ impl Pipeline {
         // preheader (a file brought over from plain MJML).
         let subject = header_text(&non_empty(title, compiled.title));
         let preheader = header_text(&non_empty(preview, compiled.preview));
-        let html = self.add_dark_scheme(compiled.html, file)?;
+        // The dark scheme is the brand's: a plain MJML file brought over as it is gets none.
+        let html = if template.treatment.brand {
+            self.add_dark_scheme(compiled.html, file)?
+        } else {
+            compiled.html
+        };
         let local = self
             .assets
             .rewrite(&html, self.project.config.assets.base().as_deref());
@@ -402,6 +408,7 @@ impl Pipeline {
             headers: &headers,
             assets: &local.problems,
             locale: Some(&locale_input),
+            treatment: template.treatment,
         });
         let content = Content {
             subject,

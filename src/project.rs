@@ -14,6 +14,7 @@ use crate::error::{ProjectError, SourcePos};
 use crate::findings::{Finding, Severity};
 use crate::locale::Locales;
 use crate::overlay::{self, Overlay};
+use crate::treatment::{self, Treatment};
 
 pub use crate::files::MAX_TEMPLATE_BYTES;
 
@@ -80,6 +81,11 @@ pub struct FrontMatter {
     /// Unsubscribe headers of this (marketing) template (default: letterpress.yaml's).
     #[serde(rename = "list-unsubscribe")]
     pub list_unsubscribe: Option<crate::config::ListUnsubscribe>,
+    /// `false`: the body, subject and preheader are used as written, not rendered by Tera (for
+    /// foreign placeholders). Default: on when the file has front matter.
+    pub tera: Option<bool>,
+    /// Whether the brand applies. Default: on when the file has front matter.
+    pub brand: Option<bool>,
 }
 
 /// One email template.
@@ -97,6 +103,8 @@ pub struct EmailTemplate {
     pub preheader_line: u32,
     /// A hand-written plaintext template (`templates/<name>.txt`), if any.
     pub text: Option<SourceFile>,
+    /// Letterpress template or plain MJML (see [`crate::treatment`]).
+    pub treatment: Treatment,
 }
 
 /// One set of sample data for a template.
@@ -141,7 +149,7 @@ impl Project {
         let config = Config::from_project(&root)?;
         let brand = Brand::from_project(&root)?;
         let locales = Locales::load(&root, &config)?;
-        let (templates, shared) = load_templates(&root)?;
+        let (templates, shared) = load_templates(&root, &config)?;
         if templates.is_empty() {
             return Err(ProjectError::NotAProject {
                 dir: root,
@@ -171,7 +179,10 @@ impl Project {
     }
 }
 
-fn load_templates(root: &Path) -> Result<(Vec<EmailTemplate>, Vec<SourceFile>), ProjectError> {
+fn load_templates(
+    root: &Path,
+    config: &Config,
+) -> Result<(Vec<EmailTemplate>, Vec<SourceFile>), ProjectError> {
     let Some(dir) = crate::files::project_dir(root, Path::new("templates"))? else {
         return Ok((Vec::new(), Vec::new()));
     };
@@ -201,7 +212,7 @@ fn load_templates(root: &Path) -> Result<(Vec<EmailTemplate>, Vec<SourceFile>), 
             })?;
         }
         match (top_level, ext) {
-            (true, "mjml") => templates.push(email_template(stem, name, rel, &source)),
+            (true, "mjml") => templates.push(email_template(stem, name, rel, &source, config)),
             (true, _) => {
                 texts.insert(
                     stem,
@@ -278,7 +289,13 @@ fn walk_error(root: &Path, err: &walkdir::Error) -> ProjectError {
 }
 
 /// Splits front matter from a template file and parses it.
-fn email_template(name: String, tera_name: String, file: PathBuf, text: &str) -> EmailTemplate {
+fn email_template(
+    name: String,
+    tera_name: String,
+    file: PathBuf,
+    text: &str,
+    config: &Config,
+) -> EmailTemplate {
     let split = split_front_matter(text);
     let front = match split.yaml {
         Some(yaml) => crate::yaml::parse_at::<Option<FrontMatter>>(yaml, &file, 1)
@@ -293,6 +310,7 @@ fn email_template(name: String, tera_name: String, file: PathBuf, text: &str) ->
             .map_or(1, |i| i as u32 + 2)
     };
     let front = front.and_then(|f| validate_rule_ids(f, &file));
+    let treatment = treatment::decide(&file, split.yaml.is_some(), front.as_ref().ok(), config);
     EmailTemplate {
         subject_line: line_of("subject:"),
         preheader_line: line_of("preheader:"),
@@ -304,6 +322,7 @@ fn email_template(name: String, tera_name: String, file: PathBuf, text: &str) ->
         },
         front,
         text: None,
+        treatment,
     }
 }
 
@@ -535,6 +554,7 @@ mod tests {
             "x.mjml".into(),
             "templates/x.mjml".into(),
             "---\nsubject: Hi\ncategory: spam\n---\n<mjml/>",
+            &Config::default(),
         );
         let finding = t.front.unwrap_err();
         assert_eq!(finding.rule, "build.front-matter");
@@ -552,6 +572,7 @@ mod tests {
             "x.mjml".into(),
             "t/x.mjml".into(),
             "---\ncategory: marketing\nsubject: Hi\n---\n",
+            &Config::default(),
         );
         assert_eq!(t.subject_line, 3);
         assert_eq!(t.front.unwrap().category, Category::Marketing);

@@ -62,7 +62,7 @@ impl Engine {
             files.insert(file.name.clone(), (file.file.clone(), 0));
         }
         add_until_stable(&mut tera, project.shared.iter().collect(), &mut broken);
-        for template in &project.templates {
+        for template in project.templates.iter().filter(|t| t.treatment.tera) {
             add_email(&mut tera, template, &mut files, &mut broken);
         }
         let brand = tera::Value::from_serializable(&project.brand);
@@ -145,6 +145,9 @@ impl Engine {
         tracing: bool,
     ) -> Result<Rendered, Finding> {
         let front = template.front.as_ref().map_err(Clone::clone)?;
+        if !template.treatment.tera {
+            return Ok(as_written(template, front));
+        }
         if let Some(finding) = self.broken.get(&template.body.name) {
             return Err(finding.clone());
         }
@@ -219,6 +222,17 @@ impl Engine {
         let mut finding = tera_finding(&err, rendering);
         locate(&self.files, &mut finding);
         finding
+    }
+}
+
+/// A template Tera does not render: body, subject, preheader and text as written.
+fn as_written(template: &EmailTemplate, front: &crate::project::FrontMatter) -> Rendered {
+    Rendered {
+        subject: one_line(front.subject.as_deref().unwrap_or("")),
+        preheader: one_line(front.preheader.as_deref().unwrap_or("")),
+        mjml: template.body.source.clone(),
+        text: template.text.as_ref().map(|t| t.source.clone()),
+        formatted: Vec::new(),
     }
 }
 

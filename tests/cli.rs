@@ -333,22 +333,70 @@ fn missing_locale_key_names_key_and_template() {
 }
 
 #[test]
-fn mjml_error_points_into_rendered_mjml() {
+fn an_unclosed_element_is_named_at_the_line_it_opens_on() {
     let project = Project::minimal();
     project.write(
         "templates/welcome.mjml",
-        "<mjml>\n<mj-body>\n<mj-section padding=>\n</mj-section></mj-body>\n</mjml>\n",
+        "---\nsubject: Hi\n---\n<mjml>\n<mj-body>\n<mj-section>\n  <mj-column>\n</mj-section></mj-body>\n</mjml>\n",
     );
     let run = project.run(&["check"]);
     assert_eq!(run.code, 1);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("[build.mjml]"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
     assert!(
-        run.stdout.contains("[build.mjml]")
-            && run
-                .stdout
-                .contains("in the rendered MJML: invalid attribute at 3:"),
-        "{}",
-        run.stdout
+        line.contains("templates/welcome.mjml:7:3")
+            && line
+                .contains("<mj-column> is opened here but never closed: </mj-section> on line 8"),
+        "{line}"
     );
+}
+
+#[test]
+fn plain_mjml_with_crlf_placeholders_and_relative_includes_builds_as_written() {
+    let project = Project::minimal();
+    project
+        .write(
+            "templates/receipt.mjml",
+            &"<mjml>\n<mj-head><mj-title>Receipt {{ .OrderID }}</mj-title><mj-preview>Thanks, {{name}}</mj-preview></mj-head>\n<mj-body>\n<mj-include path=\"./parts/header.mjml\" />\n<mj-section><mj-column><mj-text padding=0>Hi {{ .FirstName }}, {% if vip %}VIP{% endif %}</mj-text></mj-column></mj-section>\n</mj-body>\n</mjml>\n".replace('\n', "\r\n"),
+        )
+        .write(
+            "templates/parts/header.mjml",
+            "<mj-section><mj-column><mj-text>Header *|FNAME|*</mj-text></mj-column></mj-section>",
+        );
+    let run = project.run(&["build", "--template", "receipt"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let html = project.read("out/en/receipt/default.html");
+    assert!(
+        html.contains("Hi {{ .FirstName }}, {% if vip %}VIP{% endif %}"),
+        "{html}"
+    );
+    assert!(html.contains("Header *|FNAME|*"), "{html}");
+    assert!(!run.stdout.contains("subject.unrendered"), "{}", run.stdout);
+    let manifest = json(&project.read("out/manifest.json"));
+    assert_eq!(manifest["emails"][0]["subject"], "Receipt {{ .OrderID }}");
+}
+
+#[test]
+fn tera_can_be_turned_off_for_a_template_with_front_matter() {
+    let project = Project::minimal();
+    project.write(
+        "templates/esp.mjml",
+        "---\nsubject: \"Order {{ order_id }}\"\npreheader: Your receipt is attached below\ntera: false\n---\n<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{{ name }}}</mj-text></mj-column></mj-section></mj-body></mjml>\n",
+    );
+    let run = project.run(&["build", "--template", "esp"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        project
+            .read("out/en/esp/default.html")
+            .contains("Hi {{{ name }}}")
+    );
+    let manifest = json(&project.read("out/manifest.json"));
+    assert_eq!(manifest["emails"][0]["subject"], "Order {{ order_id }}");
+    // the brand still applies: its font is in the email
+    assert!(project.read("out/en/esp/default.html").contains("Inter"));
 }
 
 #[test]

@@ -66,7 +66,7 @@ fn hundreds_of_nested_sections_are_a_finding_and_the_other_emails_still_build() 
 #[test]
 fn a_short_tera_loop_that_nests_deeply_is_a_finding() {
     let project = Project::minimal();
-    let template = "<mjml><mj-body>{% for i in range(end=700) %}<mj-section><mj-column>{% endfor %}<mj-text>x</mj-text>{% for i in range(end=700) %}</mj-column></mj-section>{% endfor %}</mj-body></mjml>\n";
+    let template = "---\nsubject: Loops\n---\n<mjml><mj-body>{% for i in range(end=700) %}<mj-section><mj-column>{% endfor %}<mj-text>x</mj-text>{% for i in range(end=700) %}</mj-column></mj-section>{% endfor %}</mj-body></mjml>\n";
     assert!(template.len() < 256);
     project.write("templates/loop.mjml", template);
     let run = project.run(&["build"]);
@@ -118,7 +118,7 @@ fn a_loop_that_prints_too_much_is_stopped() {
     let project = Project::minimal();
     project.write(
         "templates/loop.mjml",
-        "<mjml><mj-body><mj-section><mj-column><mj-text>{% for i in range(end=100000) %}{% for j in range(end=100000) %}x{% endfor %}{% endfor %}</mj-text></mj-column></mj-section></mj-body></mjml>\n",
+        "---\nsubject: Loops\n---\n<mjml><mj-body><mj-section><mj-column><mj-text>{% for i in range(end=100000) %}{% for j in range(end=100000) %}x{% endfor %}{% endfor %}</mj-text></mj-column></mj-section></mj-body></mjml>\n",
     );
     let run = project.run(&["check", "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -136,7 +136,7 @@ fn a_loop_that_prints_nothing_is_given_up_on() {
     let project = Project::minimal();
     project.write(
         "templates/loop.mjml",
-        "<mjml><mj-body><mj-section><mj-column><mj-text>{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}</mj-text></mj-column></mj-section></mj-body></mjml>\n",
+        "---\nsubject: Loops\n---\n<mjml><mj-body><mj-section><mj-column><mj-text>{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}</mj-text></mj-column></mj-section></mj-body></mjml>\n",
     );
     let run = project.run(&["check", "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -275,7 +275,7 @@ fn watch_is_not_held_up_by_a_template_that_never_finishes() {
     let project = Project::minimal();
     project.write(
         "templates/spin.mjml",
-        "<mjml><mj-body><mj-section><mj-column><mj-text>{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}</mj-text></mj-column></mj-section></mj-body></mjml>\n",
+        "---\nsubject: Loops\n---\n<mjml><mj-body><mj-section><mj-column><mj-text>{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}</mj-text></mj-column></mj-section></mj-body></mjml>\n",
     );
     let server = watch(&project, 1024);
     let page = |target: &str| -> String {

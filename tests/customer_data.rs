@@ -6,8 +6,9 @@ mod support;
 
 use support::{Project, json};
 
-/// A plain MJML file (no front matter): subject and preheader come from mj-title/mj-preview.
-const PLAIN: &str = "<mjml><mj-head><mj-title>Order {{ number }} confirmed</mj-title><mj-preview>Hi {{ name }}, thanks</mj-preview></mj-head><mj-body><mj-section><mj-column><mj-text><p>Dear {{ name }}, order {{ number }}.</p><a href=\"{{ url }}\">Track it</a></mj-text></mj-column></mj-section></mj-body></mjml>\n";
+/// A Tera template with empty front matter (so Tera renders it) and no `subject:`: subject and
+/// preheader come from mj-title/mj-preview.
+const PLAIN: &str = "---\n---\n<mjml><mj-head><mj-title>Order {{ number }} confirmed</mj-title><mj-preview>Hi {{ name }}, thanks</mj-preview></mj-head><mj-body><mj-section><mj-column><mj-text><p>Dear {{ name }}, order {{ number }}.</p><a href=\"{{ url }}\">Track it</a></mj-text></mj-column></mj-section></mj-body></mjml>\n";
 
 fn render(project: &Project, template: &str, data: &serde_json::Value) -> (i32, serde_json::Value) {
     let run = project.run_with_stdin(

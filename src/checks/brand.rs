@@ -40,8 +40,11 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         .flat_map(|d| d.iter())
         .chain(&ctx.sheet.decls)
         .collect();
-    off_palette(ctx, &decls, hits);
-    fonts(ctx, &decls, hits);
+    // The palette and the brand fonts are checked where the brand applies; readability always.
+    if ctx.input.treatment.brand {
+        off_palette(ctx, &decls, hits);
+        fonts(ctx, &decls, hits);
+    }
     contrast(ctx, &styles, hits);
 }
 
@@ -260,9 +263,12 @@ fn look(element: ElementRef, styles: &Styles) -> Look {
 
 /// Readable text in both schemes: the colours as written, and (when the brand has a dark
 /// palette) as the dark scheme repaints them, where text without a colour of its own gets the
-/// dark `text` and `background` roles.
+/// dark `text` and `background` roles. A template the brand does not apply to gets no dark
+/// scheme, so only its colours as written are checked.
 fn contrast(ctx: &Ctx, styles: &Styles, hits: &mut Vec<Hit>) {
-    let dark = Scheme::of(ctx.input.brand).filter(Scheme::has_dark);
+    let dark = Scheme::of(ctx.input.brand)
+        .filter(Scheme::has_dark)
+        .filter(|_| ctx.input.treatment.brand);
     let mut seen = BTreeSet::new();
     for node in ctx.doc.root_element().descendants() {
         let Some(text) = node.value().as_text() else {
@@ -492,6 +498,11 @@ mod tests {
             Some(std::path::PathBuf::from("brand/brand.yaml")),
             "two palette colours: the palette is what to fix"
         );
+        email.treatment = crate::treatment::Treatment::PLAIN;
+        assert!(
+            email.rules("brand.contrast").is_empty(),
+            "plain MJML gets no dark scheme, so its dark colours are not judged"
+        );
         // the dark colours in the dark style block are not off-palette
         email.html = email.html.replace(
             "</head>",
@@ -536,6 +547,15 @@ mod tests {
         }
         let attr = TestEmail::with_body("<table bgcolor=\"#123456\"><tr><td>x</td></tr></table>");
         assert_eq!(attr.rules("brand.off-palette"), ["brand.off-palette"]);
+    }
+
+    #[test]
+    fn palette_and_fonts_are_not_checked_where_the_brand_does_not_apply() {
+        let mut email = TestEmail::with_body(
+            "<p style=\"color: #123456; font-family: Comic Sans MS\">x</p><p style=\"color: #dddddd\">faint</p>",
+        );
+        email.treatment = crate::treatment::Treatment::PLAIN;
+        assert_eq!(email.rules("brand."), ["brand.contrast"]);
     }
 
     #[test]

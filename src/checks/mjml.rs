@@ -47,7 +47,7 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
             hits.push(Hit::new(
                 "mjml.unknown-element",
                 format!(
-                    "<{}> is not an MJML element{}; mrml drops it and its content silently",
+                    "<{}> is not an MJML element{}; it is dropped with its content, as MJML does",
                     tag.name,
                     suggestion(&tag.name)
                 ),

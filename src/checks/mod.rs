@@ -218,7 +218,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "mjml.unknown-element",
         default: Severity::Error,
-        summary: "An unknown mj- element (a typo like <mj-sectoin>): mrml drops it silently.",
+        summary: "An unknown mj- element (a typo like <mj-sectoin>): it is dropped with its content, as MJML does.",
     },
     Rule {
         id: "mjml.invalid-attribute",
@@ -308,6 +308,9 @@ pub struct EmailInput<'a> {
     pub assets: &'a [crate::assets::Problem],
     /// What the locale and spelling rules need (`None` skips them).
     pub locale: Option<&'a LocaleInput<'a>>,
+    /// Letterpress template or plain MJML: Tera syntax is not checked in a template Tera does
+    /// not render, nor the brand's palette and fonts where the brand does not apply.
+    pub treatment: crate::treatment::Treatment,
 }
 
 impl EmailInput<'_> {

@@ -54,6 +54,10 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
         ("HTML", input.html, None),
         ("text", input.text, None),
     ];
+    // A template Tera does not render keeps its foreign placeholders on purpose.
+    if !input.treatment.tera {
+        return;
+    }
     let from_data = data_with_syntax(input.data);
     for (part, text, at) in parts {
         if let Some(found) = unrendered(text, &from_data) {
@@ -236,5 +240,13 @@ mod tests {
         assert_eq!(email.rules("subject."), ["subject.unrendered"]);
         email.subject = "Order {% if x %}".into();
         assert_eq!(email.rules("subject.").len(), 2);
+    }
+
+    #[test]
+    fn foreign_placeholders_of_a_template_tera_does_not_render_are_fine() {
+        let mut email = TestEmail::with_body("<p>Hi {{ .FirstName }}, {{{ raw }}}</p>");
+        email.subject = "Your order {{order_id}}".into();
+        email.treatment = crate::treatment::Treatment::PLAIN;
+        assert!(email.rules("subject.unrendered").is_empty());
     }
 }

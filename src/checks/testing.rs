@@ -24,6 +24,7 @@ pub(crate) struct TestEmail {
     pub brand: Brand,
     pub template: SourceFile,
     pub assets: Vec<crate::assets::Problem>,
+    pub treatment: crate::treatment::Treatment,
 }
 
 impl TestEmail {
@@ -49,6 +50,7 @@ impl TestEmail {
                 source: String::new(),
             },
             assets: Vec::new(),
+            treatment: crate::treatment::Treatment::LETTERPRESS,
         }
     }
 
@@ -97,6 +99,7 @@ impl TestEmail {
             headers: &headers,
             assets: &self.assets,
             locale,
+            treatment: self.treatment,
         })
     }
 }

@@ -161,35 +161,56 @@ pub fn plan(changes: &[Change], dependants: &BTreeMap<String, BTreeSet<String>>)
 
 /// For every shared file (layout, partial), the email templates that name it, directly or
 /// through other shared files. Found by scanning sources for quoted names, which is what
-/// `{% extends %}`, `{% include %}` and `{% import %}` use; a false positive only rebuilds one
-/// email too many.
+/// `{% extends %}`, `{% include %}` and `{% import %}` use, and for the quoted paths an
+/// `mj-include` uses (relative to the including file, or to the project); a false positive only
+/// rebuilds one email too many.
 pub fn dependants(project: &Project) -> BTreeMap<String, BTreeSet<String>> {
     let shared: Vec<&str> = project.shared.iter().map(|s| s.name.as_str()).collect();
-    let uses = |source: &str| -> BTreeSet<String> {
+    // `folder` is the including file's folder under templates/ ("" for an email template).
+    let uses = |source: &str, folder: &str| -> BTreeSet<String> {
         shared
             .iter()
             .filter(|name| {
-                source.contains(&format!("\"{name}\"")) || source.contains(&format!("'{name}'"))
+                spellings(folder, name).iter().any(|path| {
+                    source.contains(&format!("\"{path}\"")) || source.contains(&format!("'{path}'"))
+                })
             })
             .map(|name| (*name).to_string())
             .collect()
     };
+    let folder_of = |name: &str| name.rsplit_once('/').map_or("", |(f, _)| f).to_string();
     let shared_uses: BTreeMap<&str, BTreeSet<String>> = project
         .shared
         .iter()
-        .map(|s| (s.name.as_str(), uses(&s.source)))
+        .map(|s| (s.name.as_str(), uses(&s.source, &folder_of(&s.name))))
         .collect();
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for template in &project.templates {
-        let mut direct = uses(&template.body.source);
+        let mut direct = uses(&template.body.source, "");
         if let Some(text) = &template.text {
-            direct.extend(uses(&text.source));
+            direct.extend(uses(&text.source, ""));
         }
         for name in closure(direct, &shared_uses) {
             out.entry(name).or_default().insert(template.name.clone());
         }
     }
     out
+}
+
+/// The ways a file in `folder` names the shared file `name` (both under templates/): its Tera
+/// name, and an `mj-include` path relative to the folder (with or without `./`) or to the
+/// project.
+fn spellings(folder: &str, name: &str) -> Vec<String> {
+    let from: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = name.split('/').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let relative = "../".repeat(from.len() - common) + &to[common..].join("/");
+    vec![
+        name.to_string(),
+        format!("./{relative}"),
+        relative,
+        format!("templates/{name}"),
+    ]
 }
 
 /// Every shared file reachable from `start` through `uses`.
@@ -370,5 +391,33 @@ mod tests {
         assert!(!users.contains("password-reset"), "{users:?}");
         // the footer is included by the base layout, which every email extends
         assert_eq!(deps["partials/footer.mjml"].len(), project.templates.len());
+    }
+
+    #[test]
+    fn dependants_follow_mj_include_paths_relative_to_the_including_file() {
+        let dir = tempfile::tempdir().unwrap();
+        letterpress::starter::init(dir.path()).unwrap();
+        let write = |rel: &str, text: &str| std::fs::write(dir.path().join(rel), text).unwrap();
+        std::fs::create_dir_all(dir.path().join("templates/parts")).unwrap();
+        write(
+            "templates/plain.mjml",
+            "<mjml><mj-body><mj-include path=\"./parts/header.mjml\" /></mj-body></mjml>",
+        );
+        write(
+            "templates/parts/header.mjml",
+            "<mj-include path='logo.mjml' />",
+        );
+        write(
+            "templates/parts/logo.mjml",
+            "<mj-image src=\"https://x.example/l.png\" />",
+        );
+        let project = Project::load(dir.path()).unwrap();
+        let deps = dependants(&project);
+        assert!(deps["parts/header.mjml"].contains("plain"), "{deps:?}");
+        assert!(deps["parts/logo.mjml"].contains("plain"), "{deps:?}");
+        assert!(
+            !deps["parts/logo.mjml"].contains("password-reset"),
+            "{deps:?}"
+        );
     }
 }
