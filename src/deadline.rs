@@ -10,6 +10,7 @@
 //! new one is started when none is free.
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -24,9 +25,6 @@ use crate::render::{Engine, Rendered};
 /// Longest one email's templates may take to render. A real email takes well under 10 ms.
 pub const TIME_LIMIT: Duration = Duration::from_secs(5);
 
-/// What a worker sends back: the render, or the panic it raised.
-type Outcome = std::thread::Result<Result<Rendered, Finding>>;
-
 /// A unit of work for a worker, with where to send its outcome.
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -40,21 +38,28 @@ pub fn render(
     locale: &str,
     data: &Map<String, Value>,
 ) -> Result<Rendered, Finding> {
-    let (tx, rx) = mpsc::channel::<Outcome>();
-    let job: Job = {
-        let (engine, template, locale, data) = (
-            Arc::clone(engine),
-            template.clone(),
-            locale.to_string(),
-            data.clone(),
-        );
-        Box::new(move || {
-            let outcome = catch_unwind(AssertUnwindSafe(|| {
-                engine.render(&template, &locale, &data)
-            }));
-            let _ = tx.send(outcome);
-        })
-    };
+    let (engine, owned, locale, data) = (
+        Arc::clone(engine),
+        template.clone(),
+        locale.to_string(),
+        data.clone(),
+    );
+    bounded(&template.body.file, move || {
+        engine.render(&owned, &locale, &data)
+    })
+}
+
+/// Runs `work` (a Tera render and what it needs around it) on a worker, giving up after
+/// [`TIME_LIMIT`] with a finding about `file`.
+pub fn bounded<T: Send + 'static>(
+    file: &Path,
+    work: impl FnOnce() -> Result<T, Finding> + Send + 'static,
+) -> Result<T, Finding> {
+    let (tx, rx) = mpsc::channel::<std::thread::Result<Result<T, Finding>>>();
+    let job: Job = Box::new(move || {
+        let outcome = catch_unwind(AssertUnwindSafe(work));
+        let _ = tx.send(outcome);
+    });
     if let Err(job) = hand_over(job) {
         // No thread to be had (the system is out of them): render here, unbounded.
         job();
@@ -68,12 +73,12 @@ pub fn render(
                 "rendering took longer than {} s, so letterpress stopped waiting; look for a loop that runs too often (nested loops over large ranges) in this template or its layout and partials",
                 TIME_LIMIT.as_secs()
             ),
-            Some(SourcePos::file(&template.body.file)),
+            Some(SourcePos::file(file)),
         )),
         Err(RecvTimeoutError::Disconnected) => Err(Finding::error(
             "build.internal",
             "rendering stopped unexpectedly; simplify the template around recent changes and report it",
-            Some(SourcePos::file(&template.body.file)),
+            Some(SourcePos::file(file)),
         )),
     }
 }

@@ -105,6 +105,11 @@ impl Compiler {
         let mut doc = mrml::parse(&canonical.text)
             .map_err(|e| sources.parse(&e, &canonical))?
             .element;
+        if crate::symbolic::markers::contains(mjml) {
+            crate::symbolic::placement::check(&doc).map_err(|message| {
+                Finding::error("build.mjml", message, Some(SourcePos::file(template)))
+            })?;
+        }
         doc.attributes
             .lang
             .get_or_insert_with(|| finish.lang.to_string());

@@ -2,14 +2,15 @@
 //! finished) → plaintext → checks. A failure at any step, even a panic inside a dependency,
 //! becomes that email's finding and never affects another email.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
-use crate::assets::Assets;
+use crate::assets::{Assets, Rewritten};
 use crate::checks::{self, EmailInput};
 use crate::error::{ProjectError, SourcePos};
 use crate::findings::{self, Finding, Severity};
@@ -18,6 +19,7 @@ use crate::mjml::{Compiler, Finish};
 use crate::project::{Category, EmailTemplate, Project, SourceFile};
 use crate::render::Engine;
 use crate::sanitize::header_text;
+use crate::symbolic::{self, NotCompiled, Program, SendTime, Shape};
 use crate::{dark, locale, plaintext};
 
 /// Which email: template × locale × fixture.
@@ -142,7 +144,21 @@ pub struct Pipeline {
     dark: Option<dark::Scheme>,
     assets: Assets,
     l10n: crate::l10n::Resources,
+    send_time: SendTime,
+    /// The send-time program of each template and locale, compiled on first use.
+    programs: BTreeMap<(String, String), OnceLock<Compiled>>,
+    /// Whether emails may be produced from send-time programs (off: every email is rendered
+    /// step by step, as the equivalence tests compare).
+    use_programs: bool,
+    /// The data contract of each template, compiled on first use.
+    contracts: BTreeMap<String, OnceLock<Contract>>,
 }
+
+/// A template's data contract ready to validate, or the error finding of its broken schema.
+pub type Contract = Result<Arc<crate::contract::Checker>, Finding>;
+
+/// A template's send-time program, or why it has none.
+pub type Compiled = Result<Arc<Program>, NotCompiled>;
 
 thread_local! {
     static IN_EMAIL: Cell<bool> = const { Cell::new(false) };
@@ -177,6 +193,22 @@ impl Pipeline {
         let dark = dark::Scheme::of(&project.brand);
         let assets = Assets::load(&project.root)?;
         let l10n = crate::l10n::Resources::new(&project);
+        let send_time = SendTime::new(&project, send_time_filters());
+        let programs = project
+            .templates
+            .iter()
+            .flat_map(|t| {
+                project
+                    .locales
+                    .codes()
+                    .map(|l| ((t.name.clone(), l.to_string()), OnceLock::new()))
+            })
+            .collect();
+        let contracts = project
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), OnceLock::new()))
+            .collect();
         Ok(Pipeline {
             project,
             engine,
@@ -184,12 +216,99 @@ impl Pipeline {
             dark,
             assets,
             l10n,
+            send_time,
+            programs,
+            use_programs: true,
+            contracts,
         })
     }
 
     /// The project's `assets/` folder.
     pub fn assets(&self) -> &Assets {
         &self.assets
+    }
+
+    /// The same pipeline without send-time programs: every email is rendered step by step.
+    /// Both ways must give the same emails; tests compare them.
+    pub fn without_programs(mut self) -> Pipeline {
+        self.use_programs = false;
+        self
+    }
+
+    /// The send-time program of `template` in `locale` (compiled once, on first use), or why it
+    /// has none. A template Tera does not render has none: its text is used as written.
+    pub fn program(&self, template: &EmailTemplate, locale: &str) -> Compiled {
+        if !template.treatment.tera {
+            return Err(NotCompiled::Failed(
+                "Tera does not render this template (plain MJML), so it has no placeholders".into(),
+            ));
+        }
+        let compile = || {
+            let shape = self.shape(template)?;
+            let sample = self
+                .project
+                .fixtures_of(&template.name)
+                .iter()
+                .find_map(|f| f.data_for(locale).ok());
+            let finish_html = |html: String| {
+                self.finish_html(html, &template.body.file, template.treatment.brand)
+                    .map_err(|f| NotCompiled::Failed(f.message))
+            };
+            let steps = symbolic::Steps {
+                compiler: &self.compiler,
+                text_width: self.project.config.plaintext.width,
+                finish_html: &finish_html,
+            };
+            self.send_time
+                .compile(&steps, template, locale, &shape, sample.as_ref())
+                .map(Arc::new)
+        };
+        match self
+            .programs
+            .get(&(template.name.clone(), locale.to_string()))
+        {
+            Some(slot) => slot.get_or_init(compile).clone(),
+            None => compile(),
+        }
+    }
+
+    /// The data contract of `template` (declared beside its fixtures, or else inferred),
+    /// compiled once on first use.
+    pub fn contract(&self, template: &EmailTemplate) -> Contract {
+        let compile = || crate::contract::checker(self, template).map(Arc::new);
+        match self.contracts.get(&template.name) {
+            Some(slot) => slot.get_or_init(compile).clone(),
+            None => compile(),
+        }
+    }
+
+    /// Computes a send-time formatting filter as the Tera filter of the same name does:
+    /// `(filter, value, arguments, locale code)` → text, in the locale's CLDR locale.
+    pub fn formatter(
+        &self,
+    ) -> impl Fn(&str, &Value, &Map<String, Value>, &str) -> Result<String, String> + '_ {
+        move |filter, value, args, code| {
+            locale::format::apply(filter, value, args, self.project.locales.cldr(code))
+                .map_err(|e| e.to_string())
+        }
+    }
+
+    /// The shape of a template's data: the union of its fixtures, in every locale.
+    pub fn shape(&self, template: &EmailTemplate) -> Result<Shape, NotCompiled> {
+        let mut shape = Shape::Map(BTreeMap::new());
+        for fixture in self.project.fixtures_of(&template.name) {
+            for code in self.project.locales.codes() {
+                if let Ok(data) = fixture.data_for(code) {
+                    shape = shape.merge(&Shape::of_data(&data), "").map_err(|c| {
+                        NotCompiled::Failed(format!(
+                            "the fixtures disagree on what `{}` holds (a list in one, text or a mapping in another)",
+                            c.path
+                        ))
+                    })?;
+                }
+            }
+        }
+        Ok(shape)
     }
 
     /// Every email the selection covers, sorted by template, locale, fixture. Unknown names
@@ -249,6 +368,10 @@ impl Pipeline {
             (Some(template), Some(fixture)) => match fixture.data_for(&id.locale) {
                 Ok(data) => {
                     let mut email = self.build_with(template, &id.locale, &id.fixture, &data);
+                    email
+                        .findings
+                        .extend(self.fixture_contract(template, &data, fixture));
+                    findings::sort(&mut email.findings);
                     let file = fixture.file.as_ref().map(|f| f.display().to_string());
                     for finding in &mut email.findings {
                         crate::tera_messages::explain_missing_variable(
@@ -273,6 +396,25 @@ impl Pipeline {
                     None,
                 )],
             },
+        }
+    }
+
+    /// Findings of fixture data against its template's declared contract (a broken schema
+    /// file is one finding).
+    fn fixture_contract(
+        &self,
+        template: &EmailTemplate,
+        data: &Map<String, Value>,
+        fixture: &crate::project::Fixture,
+    ) -> Vec<Finding> {
+        if !template.treatment.tera {
+            return Vec::new();
+        }
+        match self.contract(template) {
+            Ok(checker) => {
+                crate::contract::fixture_findings(&checker, data, fixture.file.as_deref())
+            }
+            Err(finding) => vec![finding],
         }
     }
 
@@ -324,6 +466,107 @@ impl Pipeline {
         fixture: &str,
         data: &Map<String, Value>,
     ) -> Result<(Content, Vec<Finding>, Headers), Finding> {
+        let front = template.front.as_ref().map_err(Clone::clone)?;
+        let made = match self.made_from_program(template, locale, data) {
+            Some(made) => made,
+            None => self.render_directly(template, locale, data)?,
+        };
+        let headers = headers::resolve(front, &self.project.config, &self.project.brand);
+        let sources: Vec<&SourceFile> = std::iter::once(&template.body)
+            .chain(&self.project.shared)
+            .collect();
+        let used = self.engine.used_keys(template, locale, data);
+        let l10n_email = crate::l10n::Email {
+            template,
+            locale,
+            fixture,
+            data,
+            overrides: &front.rules,
+            formatted: &made.formatted,
+            own_text: made.own_text,
+        };
+        let locale_input = self
+            .l10n
+            .input(&self.project, &self.engine, &l10n_email, used.as_ref());
+        let findings = checks::run(&EmailInput {
+            html: &made.content.html,
+            text: &made.content.text,
+            subject: &made.content.subject,
+            preheader: &made.content.preheader,
+            category: front.category,
+            data,
+            template: &template.body.file,
+            config: &self.project.config,
+            overrides: &front.rules,
+            mjml: &made.mjml,
+            brand: &self.project.brand,
+            sources: &sources,
+            subject_line: template.subject_line,
+            preheader_line: template.preheader_line,
+            headers: &headers,
+            assets: &made.asset_problems,
+            locale: Some(&locale_input),
+            treatment: template.treatment,
+        });
+        Ok((made.content, findings, headers))
+    }
+
+    /// The email from its template's send-time program: the data filled in, no Tera, mrml or
+    /// html2text per email. `None` when the template has no program or the data does not fit it
+    /// (a value it prints is missing): the email is then rendered step by step, which reports
+    /// such problems with their template line.
+    fn made_from_program(
+        &self,
+        template: &EmailTemplate,
+        locale: &str,
+        data: &Map<String, Value>,
+    ) -> Option<Made> {
+        if !self.use_programs {
+            return None;
+        }
+        let program = self.program(template, locale).ok()?;
+        let formatted = RefCell::new(Vec::new());
+        let format = self.formatter();
+        let recording = |filter: &str, value: &Value, args: &Map<String, Value>, code: &str| {
+            let text = format(filter, value, args, code)?;
+            formatted.borrow_mut().push(text.clone());
+            Ok(text)
+        };
+        let env = symbolic::program::Env {
+            locale,
+            format: &recording,
+        };
+        let produced = program.produce(data, &env).ok()?;
+        let local = self.data_assets(&program, produced.html);
+        // The text part is laid out from the email's own HTML: the program's is laid out with
+        // the sample's values, so longer values would make longer lines and misalign tables.
+        let text = if program.own_text {
+            produced.text
+        } else {
+            plaintext::from_html(&local.html, self.project.config.plaintext.width).ok()?
+        };
+        Some(Made {
+            content: Content {
+                subject: header_text(&produced.subject),
+                preheader: header_text(&produced.preheader),
+                html: local.html,
+                text,
+                assets: local.used,
+            },
+            asset_problems: local.problems,
+            formatted: formatted.into_inner(),
+            own_text: program.own_text,
+            mjml: produced.mjml,
+        })
+    }
+
+    /// The email rendered step by step: Tera, MJML, the finishing steps, plaintext.
+    fn render_directly(
+        &self,
+        template: &EmailTemplate,
+        locale: &str,
+        data: &Map<String, Value>,
+    ) -> Result<Made, Finding> {
         let file = &template.body.file;
         let rendered = crate::deadline::render(&self.engine, template, locale, data)?;
         crate::depth::check(
@@ -350,74 +593,73 @@ impl Pipeline {
         // preheader (a file brought over from plain MJML).
         let subject = header_text(&non_empty(title, compiled.title));
         let preheader = header_text(&non_empty(preview, compiled.preview));
-        // The dark scheme is the brand's: a plain MJML file brought over as it is gets none.
-        let html = if template.treatment.brand {
-            self.add_dark_scheme(compiled.html, file)?
-        } else {
-            compiled.html
-        };
-        let local = self
-            .assets
-            .rewrite(&html, self.project.config.assets.base().as_deref());
-        let html = local.html;
+        let local = self.finish_html(compiled.html, file, template.treatment.brand)?;
         let text = match &rendered.text {
             Some(text) => plaintext::tidy(text),
-            None => {
-                plaintext::from_html(&html, self.project.config.plaintext.width).map_err(|e| {
+            None => plaintext::from_html(&local.html, self.project.config.plaintext.width)
+                .map_err(|e| {
                     Finding::error(
                         "build.plaintext",
                         format!("plaintext could not be derived: {e}"),
                         Some(SourcePos::file(file)),
                     )
-                })?
-            }
+                })?,
         };
-        let front = template.front.as_ref().map_err(Clone::clone)?;
-        let headers = headers::resolve(front, &self.project.config, &self.project.brand);
-        let sources: Vec<&SourceFile> = std::iter::once(&template.body)
-            .chain(&self.project.shared)
-            .collect();
-        let used = self.engine.used_keys(template, locale, data);
-        let l10n_email = crate::l10n::Email {
-            template,
-            locale,
-            fixture,
-            data,
-            overrides: &front.rules,
-            formatted: &rendered.formatted,
+        Ok(Made {
+            content: Content {
+                subject,
+                preheader,
+                html: local.html,
+                text,
+                assets: local.used,
+            },
+            asset_problems: local.problems,
+            formatted: rendered.formatted,
             own_text: rendered.text.is_some(),
+            mjml: rendered.mjml,
+        })
+    }
+
+    /// The local assets of an email made from `program`: the program's own, and those the data
+    /// names (`image_url: assets/hero.png`), rewritten like the template's.
+    fn data_assets(&self, program: &Program, html: String) -> Rewritten {
+        let base = self.project.config.assets.base();
+        if !html.contains("assets/") {
+            return Rewritten {
+                html,
+                used: program.assets.clone(),
+                problems: program.asset_problems.clone(),
+            };
+        }
+        let again = self.assets.rewrite(&html, base.as_deref());
+        if base.is_none() {
+            // Nothing was rewritten: the template's references are still there, found again.
+            return again;
+        }
+        let mut used = program.assets.clone();
+        used.extend(again.used);
+        used.sort();
+        used.dedup();
+        let mut problems = program.asset_problems.clone();
+        problems.extend(again.problems);
+        Rewritten {
+            html: again.html,
+            used,
+            problems,
+        }
+    }
+
+    /// The steps after MJML: the dark scheme (the brand's: a plain MJML file brought over as
+    /// it is gets none), then local assets rewritten to their published URL.
+    fn finish_html(&self, html: String, file: &Path, brand: bool) -> Result<Rewritten, Finding> {
+        let html = if brand {
+            self.add_dark_scheme(html, file)?
+        } else {
+            html
         };
-        let locale_input = self
-            .l10n
-            .input(&self.project, &self.engine, &l10n_email, used.as_ref());
-        let findings = checks::run(&EmailInput {
-            html: &html,
-            text: &text,
-            subject: &subject,
-            preheader: &preheader,
-            category: front.category,
-            data,
-            template: file,
-            config: &self.project.config,
-            overrides: &front.rules,
-            mjml: &rendered.mjml,
-            brand: &self.project.brand,
-            sources: &sources,
-            subject_line: template.subject_line,
-            preheader_line: template.preheader_line,
-            headers: &headers,
-            assets: &local.problems,
-            locale: Some(&locale_input),
-            treatment: template.treatment,
-        });
-        let content = Content {
-            subject,
-            preheader,
-            html,
-            text,
-            assets: local.used,
-        };
-        Ok((content, findings, headers))
+        Ok(self
+            .assets
+            .rewrite(&html, self.project.config.assets.base().as_deref()))
     }
 
     /// The dark-scheme step: role classes, meta tags and dark rules (nothing without a
@@ -434,6 +676,28 @@ impl Pipeline {
             )
         })
     }
+}
+
+/// One email, made from a program or rendered step by step, with what its checks need.
+struct Made {
+    content: Content,
+    /// Local asset references that will not work.
+    asset_problems: Vec<crate::assets::Problem>,
+    /// What the formatting filters wrote.
+    formatted: Vec<String>,
+    /// Whether the text part was written by hand.
+    own_text: bool,
+    /// The MJML after Tera, for the checks that read the template's own markup.
+    mjml: String,
+}
+
+/// The filters that may be applied to send-time data: the formatting filters, computed again
+/// for each email (and, in an export, by letterpress before sending).
+fn send_time_filters() -> Vec<String> {
+    locale::format::FILTERS
+        .iter()
+        .map(|f| f.to_string())
+        .collect()
 }
 
 fn non_empty(first: String, fallback: Option<String>) -> String {

@@ -49,21 +49,60 @@ pub struct Rendered {
     pub formatted: Vec<String>,
 }
 
+/// Changes every source before Tera compiles it, and prepares the Tera instance: how the
+/// symbolic render (export, send-time compilation) instruments templates.
+pub struct Hooks<'a> {
+    /// Registers extra functions, filters or an escape function.
+    pub setup: &'a dyn Fn(&mut Tera),
+    /// Rewrites `(project file, first line of the text in that file, text)`; an error marks
+    /// the template broken with that message.
+    pub transform: &'a mut dyn FnMut(&std::path::Path, u32, &str) -> Result<String, String>,
+}
+
 impl Engine {
     /// Compiles every template of `project`. Templates that fail are remembered and reported
     /// with each email that uses them; the others still work.
     pub fn new(project: &Project) -> Engine {
+        Engine::with_hooks(project, None)
+    }
+
+    /// Like [`Engine::new`], with every source rewritten by `hooks` first.
+    pub fn with_hooks(project: &Project, mut hooks: Option<Hooks>) -> Engine {
         let mut tera = Tera::new();
         tera.autoescape_on([".mjml"]);
         crate::locale::filters::register(&mut tera, &project.locales.cldr);
+        if let Some(hooks) = &hooks {
+            (hooks.setup)(&mut tera);
+        }
         let mut files = BTreeMap::new();
         let mut broken = BTreeMap::new();
         for file in &project.shared {
             files.insert(file.name.clone(), (file.file.clone(), 0));
         }
-        add_until_stable(&mut tera, project.shared.iter().collect(), &mut broken);
+        let mut transform = |file: &std::path::Path, line: u32, source: &str| match &mut hooks {
+            Some(hooks) => (hooks.transform)(file, line, source),
+            None => Ok(source.to_string()),
+        };
+        let shared: Vec<SourceFile> = project
+            .shared
+            .iter()
+            .filter_map(|f| match transform(&f.file, 1, &f.source) {
+                Ok(source) => Some(SourceFile {
+                    source,
+                    ..f.clone()
+                }),
+                Err(message) => {
+                    broken.insert(
+                        f.name.clone(),
+                        Finding::error("build.template", message, Some(SourcePos::file(&f.file))),
+                    );
+                    None
+                }
+            })
+            .collect();
+        add_until_stable(&mut tera, shared.iter().collect(), &mut broken);
         for template in project.templates.iter().filter(|t| t.treatment.tera) {
-            add_email(&mut tera, template, &mut files, &mut broken);
+            add_email(&mut tera, template, &mut files, &mut broken, &mut transform);
         }
         let brand = tera::Value::from_serializable(&project.brand);
         let locales = project
@@ -258,32 +297,45 @@ fn add_email(
     template: &EmailTemplate,
     files: &mut BTreeMap<String, (PathBuf, u32)>,
     broken: &mut BTreeMap<String, Finding>,
+    transform: &mut dyn FnMut(&std::path::Path, u32, &str) -> Result<String, String>,
 ) {
     let body = &template.body;
     files.insert(body.name.clone(), (body.file.clone(), 0));
-    let mut parts: Vec<(String, &str)> = vec![(body.name.clone(), body.source.as_str())];
+    let mut parts: Vec<(String, &std::path::Path, u32, &str)> =
+        vec![(body.name.clone(), &body.file, 1, body.source.as_str())];
     if let Ok(front) = &template.front {
         if let Some(subject) = &front.subject {
             let name = format!("{}{SUBJECT}", body.name);
             files.insert(name.clone(), (body.file.clone(), template.subject_line));
-            parts.push((name, subject));
+            parts.push((name, &body.file, template.subject_line, subject));
         }
         if let Some(preheader) = &front.preheader {
             let name = format!("{}{PREHEADER}", body.name);
             files.insert(name.clone(), (body.file.clone(), template.preheader_line));
-            parts.push((name, preheader));
+            parts.push((name, &body.file, template.preheader_line, preheader));
         }
     }
     if let Some(text) = &template.text {
         files.insert(text.name.clone(), (text.file.clone(), 0));
-        parts.push((text.name.clone(), text.source.as_str()));
+        parts.push((text.name.clone(), &text.file, 1, text.source.as_str()));
     }
-    for (name, source) in parts {
-        if let Err(err) = tera.add_raw_template(&name, source) {
+    for (name, file, line, source) in parts {
+        let source = match transform(file, line, source) {
+            Ok(source) => source,
+            Err(message) => {
+                broken.entry(body.name.clone()).or_insert(Finding::error(
+                    "build.template",
+                    message,
+                    Some(SourcePos::file(file)),
+                ));
+                continue;
+            }
+        };
+        if let Err(err) = tera.add_raw_template(&name, &source) {
             // A broken layout or partial makes its users fail with "doesn't exist": report
             // the shared file's own error (file, line, column) instead.
             let finding =
-                broken_cause(&err, broken).unwrap_or_else(|| syntax_finding(&err, &name, source));
+                broken_cause(&err, broken).unwrap_or_else(|| syntax_finding(&err, &name, &source));
             // Any part failing makes the whole email fail, reported against its body.
             broken.entry(body.name.clone()).or_insert(finding);
         }

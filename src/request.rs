@@ -85,6 +85,9 @@ pub struct RequestError {
     pub code: ErrorCode,
     /// What is wrong and what to do.
     pub message: String,
+    /// For `invalid_data`: every way the data breaks the template's contract, with its path.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<crate::contract::Problem>,
     /// For `render_failed`: the build's findings, with file, line and column.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
@@ -96,6 +99,7 @@ impl RequestError {
         RequestError {
             code,
             message: message.into(),
+            problems: Vec::new(),
             findings: Vec::new(),
         }
     }
@@ -230,20 +234,50 @@ fn fixture_data(
     fixture.data_for(locale).map_err(|finding| RequestError {
         code: ErrorCode::InvalidData,
         message: finding.to_string(),
+        problems: Vec::new(),
         findings: vec![finding.clone()],
     })
 }
 
 /// The one place where a request's data is checked before rendering, for `render`,
-/// `render --stream` and `serve` alike. Today every object is accepted: a template's data
-/// contract (its JSON Schema) plugs in here, reporting every problem at once with its JSON
-/// path as an [`ErrorCode::InvalidData`] error.
+/// `render --stream` and `serve` alike: against the template's data contract (its JSON Schema,
+/// declared or inferred), reporting every problem at once with its JSON path as an
+/// [`ErrorCode::InvalidData`] error, instead of the template's first undefined variable.
 pub fn validate_data(
-    _pipeline: &Pipeline,
-    _template: &EmailTemplate,
-    _data: &Map<String, Value>,
+    pipeline: &Pipeline,
+    template: &EmailTemplate,
+    data: &Map<String, Value>,
 ) -> Result<(), RequestError> {
-    Ok(())
+    if !template.treatment.tera {
+        return Ok(());
+    }
+    let checker = pipeline
+        .contract(template)
+        .map_err(|finding| RequestError {
+            code: ErrorCode::InvalidData,
+            message: format!(
+                "the data contract of `{}` is broken, so no data can be checked: {finding}",
+                template.name
+            ),
+            problems: Vec::new(),
+            findings: vec![finding],
+        })?;
+    let problems = checker.problems(data);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+    Err(RequestError {
+        code: ErrorCode::InvalidData,
+        message: format!(
+            "the data does not match what `{}` needs ({}):\n{}",
+            template.name,
+            checker.source(),
+            listed.join("\n")
+        ),
+        problems,
+        findings: Vec::new(),
+    })
 }
 
 /// Checks and builds the email a request asks for. An email that could not be built is a
@@ -271,6 +305,7 @@ pub fn render(pipeline: &Pipeline, request: &Request) -> Result<Email, RequestEr
     Err(RequestError {
         code: ErrorCode::RenderFailed,
         message: first,
+        problems: Vec::new(),
         findings: email.findings,
     })
 }
