@@ -2,16 +2,30 @@
 # Whole-process comparison: `letterpress build` against the official mjml CLI on the same MJML
 # documents (the starter kit's Tera output, dumped as plain .mjml). letterpress also inlines CSS,
 # derives plaintext, checks every email and writes a manifest; mjml only compiles.
-# Needs node/npm (npm install mjml). Usage: benches/vs-mjml.sh [runs]
+# Needs node/npm (npm install mjml).
+#
+#   benches/vs-mjml.sh [runs] [DIR...]
+#
+# With folders, their *.mjml files (any real MJML: e.g. scripts/parity/corpus/mjml-docs) are
+# compiled instead of the starter kit; letterpress builds them as plain MJML (no front matter).
 set -euo pipefail
 runs=${1:-5}
+shift || true
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --example dump_mjml --bin letterpress
 mkdir -p "$work/project/templates" "$work/project/brand"
 cp "$repo/brand/brand.yaml" "$work/project/brand/"
-"$repo/target/release/examples/dump_mjml" "$work/project/templates"
+if [ "$#" -gt 0 ]; then
+  for dir in "$@"; do
+    for f in "$dir"/*.mjml; do
+      if [ -f "$f" ]; then cp "$f" "$work/project/templates/$(basename "$dir")-$(basename "$f")"; fi
+    done
+  done
+else
+  "$repo/target/release/examples/dump_mjml" "$work/project/templates"
+fi
 n=$(ls "$work/project/templates" | wc -l)
 (cd "$work" && npm install --silent --no-audit --no-fund mjml >/dev/null 2>&1)
 mjml="$work/node_modules/.bin/mjml"

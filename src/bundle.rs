@@ -31,6 +31,60 @@ pub struct Manifest {
     pub generator: String,
     /// Every email built, sorted by template, locale, fixture.
     pub emails: Vec<Entry>,
+    /// Every template: the data it reads and its data contract (for a sending service to
+    /// validate its data before sending). Empty in a preview.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<TemplateEntry>,
+}
+
+/// One template in the manifest.
+#[derive(Debug, Serialize)]
+pub struct TemplateEntry {
+    /// Template name.
+    pub name: String,
+    /// Every data path it prints, tests or loops over (`order.items[].name`), sorted.
+    pub variables: Vec<String>,
+    /// The file its contract is declared in, relative to the project; `null` when inferred.
+    pub schema_file: Option<String>,
+    /// Its data contract (JSON Schema), declared or inferred; `null` for plain MJML, which
+    /// reads no data, and for a schema file that is broken (the build reports it).
+    pub schema: Option<serde_json::Value>,
+}
+
+/// The manifest entries of every template of the project.
+pub fn templates(pipeline: &crate::pipeline::Pipeline) -> Vec<TemplateEntry> {
+    pipeline
+        .project
+        .templates
+        .iter()
+        .map(|template| {
+            if !template.treatment.tera {
+                return TemplateEntry {
+                    name: template.name.clone(),
+                    variables: Vec::new(),
+                    schema_file: None,
+                    schema: None,
+                };
+            }
+            let contract = pipeline.contract(template).ok();
+            let variables = match pipeline.program(template, &pipeline.project.locales.default) {
+                Ok(program) => crate::contract::Usage::of(&program).variables(),
+                Err(_) => contract
+                    .as_ref()
+                    .map(|c| crate::contract::paths(&c.contract.schema))
+                    .unwrap_or_default(),
+            };
+            TemplateEntry {
+                name: template.name.clone(),
+                variables,
+                schema_file: contract
+                    .as_ref()
+                    .and_then(|c| c.contract.file.as_ref())
+                    .map(|f| f.display().to_string()),
+                schema: contract.map(|c| c.contract.schema.clone()),
+            }
+        })
+        .collect()
 }
 
 /// One email in the manifest (also written beside it as `<fixture>.json`).
@@ -182,6 +236,7 @@ pub fn manifest(report: &Report, config: &Config) -> Manifest {
             .iter()
             .filter_map(|e| entry(e, config))
             .collect(),
+        templates: Vec::new(),
     }
 }
 

@@ -49,6 +49,9 @@ pub struct Config {
     pub reply_to: Option<Mailbox>,
     /// Where `letterpress send` delivers test emails.
     pub smtp: Option<SmtpConfig>,
+    /// Email service template languages `build` writes every template in, under
+    /// `<out>/export/<dialect>/` (see [`crate::export`]).
+    pub export: Vec<crate::export::Dialect>,
 }
 
 /// SMTP settings for test sends. The password never lives here (this file is committed): it
@@ -171,6 +174,7 @@ impl Default for Config {
             smtp: None,
             assets: crate::assets::AssetsConfig::default(),
             plain_mjml: Vec::new(),
+            export: Vec::new(),
         }
     }
 }

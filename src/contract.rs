@@ -57,14 +57,14 @@ impl std::fmt::Display for Problem {
 /// not a valid JSON Schema is an error finding at that file.
 pub fn declared(project: &Project, template: &str) -> Result<Option<Contract>, Finding> {
     for rel in schema_files(template) {
-        let path = project.root.join(&rel);
-        if !path.is_file() {
+        if std::fs::symlink_metadata(project.root.join(&rel)).is_err() {
             continue;
         }
         let at = |message: String| {
             Finding::error("contract.schema", message, Some(SourcePos::file(&rel)))
         };
-        let text = std::fs::read_to_string(&path)
+        // confined to the project, size-bounded, UTF-8: as every other project file
+        let text = crate::files::read_in_project(&project.root, &rel, crate::files::MAX_YAML_BYTES)
             .map_err(|e| at(format!("cannot read the schema: {e}")))?;
         let schema: Value = serde_json::from_str(&text).map_err(|e| {
             Finding::error(
@@ -301,6 +301,31 @@ pub fn infer(pipeline: &Pipeline, template: &EmailTemplate) -> Value {
     schema
 }
 
+/// Every data path a schema describes (`order.items[].name`), sorted: the variables of a
+/// template that has no send-time program to read them from.
+pub fn paths(schema: &Value) -> Vec<String> {
+    fn walk(schema: &Value, at: &Path, out: &mut Vec<String>) {
+        let mut leaf = true;
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            leaf = false;
+            for (key, child) in properties {
+                walk(child, &at.child(Seg::Key(key.clone())), out);
+            }
+        }
+        if let Some(items) = schema.get("items") {
+            leaf = false;
+            walk(items, &at.child(Seg::Each), out);
+        }
+        if leaf && !at.0.is_empty() {
+            out.push(at.to_string());
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, &Path::default(), &mut out);
+    out.sort();
+    out
+}
+
 /// Which paths a program prints, tests and loops over.
 #[derive(Debug, Default)]
 pub struct Usage {
@@ -310,6 +335,9 @@ pub struct Usage {
     pub tested: Vec<Path>,
     /// Lists looped over.
     pub lists: Vec<Path>,
+    /// Paths given to a number formatting filter (`format_money`…), which takes text or a
+    /// number.
+    pub formatted: Vec<Path>,
 }
 
 impl Usage {
@@ -332,7 +360,18 @@ impl Usage {
             match node {
                 Node::Text(_) => {}
                 Node::Value { slot, .. } => match slot {
-                    Slot::Path(p) | Slot::Derived { input: p, .. } => push(&mut self.printed, p),
+                    Slot::Path(p) => push(&mut self.printed, p),
+                    Slot::Derived {
+                        input: p, filter, ..
+                    } => {
+                        push(&mut self.printed, p);
+                        if matches!(
+                            filter.as_str(),
+                            "format_number" | "format_money" | "format_percent"
+                        ) {
+                            push(&mut self.formatted, p);
+                        }
+                    }
                     Slot::LoopIndex { .. } => {}
                 },
                 Node::If {
@@ -402,6 +441,13 @@ fn infer_value(values: &[Value], path: &Path, usage: Option<&Usage>) -> Value {
         if !types.contains(&t) {
             types.push(t);
         }
+    }
+    // a formatting filter reads `"89.00"` and `89` alike: the sender may send either
+    if usage.is_some_and(|u| u.formatted.contains(path))
+        && types.iter().all(|t| matches!(*t, "string" | "number"))
+        && !types.is_empty()
+    {
+        types = vec!["string", "number"];
     }
     if present.len() < values.len() {
         types.push("null");

@@ -412,9 +412,32 @@ mod tests {
     }
 
     #[test]
-    fn missing_data_is_a_render_failure_with_its_position() {
+    fn missing_data_is_invalid_with_every_path_before_rendering() {
         let p = pipeline();
-        let (_, result) = answer(&p, br#"{"template": "order-shipped", "data": {}}"#);
+        let (_, result) = answer(
+            &p,
+            br#"{"template": "order-shipped", "data": {"order": {}}}"#,
+        );
+        let err = result.unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidData);
+        assert_eq!(err.code.http_status(), 422);
+        let paths: Vec<&str> = err.problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["customer", "order.number", "shipment"], "{err}");
+        assert!(
+            err.message.contains("shipment: is required but missing"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn data_a_filter_cannot_read_is_a_render_failure_with_its_position() {
+        let p = pipeline();
+        let (_, result) = answer(
+            &p,
+            br#"{"template": "order-shipped", "data": {"customer": {"first_name": "Ada"}, "order": {"number": "A-1"},
+                "shipment": {"carrier": "DPD", "tracking_number": "1", "tracking_url": "https://x.example/t",
+                "window_start": "next Tuesday", "window_end": "2026-04-16T11:15:00+01:00"}}}"#,
+        );
         let err = result.unwrap_err();
         assert_eq!(err.code, ErrorCode::RenderFailed);
         assert_eq!(err.code.http_status(), 422);

@@ -295,9 +295,19 @@ fn stream_survives_thousands_of_requests_some_malformed() {
                     .to_string()
                     .into_bytes()
             }
-            5 => {
-                expected.push((id.clone(), "render_failed"));
+            5 if i % 20 == 5 => {
+                // against the template's data contract: every problem, before rendering
+                expected.push((id.clone(), "invalid_data"));
                 json!({"id": i, "template": "order-shipped", "data": {"order": {"number": 5}}})
+                    .to_string()
+                    .into_bytes()
+            }
+            5 => {
+                // fits the contract, but a filter cannot read the date
+                expected.push((id.clone(), "render_failed"));
+                let mut data = shipped_data();
+                data["shipment"]["window_start"] = json!("next Tuesday");
+                json!({"id": i, "template": "order-shipped", "data": data})
                     .to_string()
                     .into_bytes()
             }
@@ -375,6 +385,32 @@ fn stream_survives_thousands_of_requests_some_malformed() {
         .unwrap();
     let finding = &failed["error"]["findings"][0];
     assert_eq!(finding["location"]["file"], "templates/order-shipped.mjml");
+    let invalid = answers
+        .iter()
+        .find(|a| a["error"]["code"] == "invalid_data")
+        .unwrap();
+    let paths: Vec<&str> = invalid["error"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["customer", "order.number", "shipment"], "{invalid}");
+}
+
+/// The starter kit's order-shipped data, as a sender would send it.
+fn shipped_data() -> Value {
+    json!({
+        "customer": {"first_name": "Ada"},
+        "order": {"number": "FH-1"},
+        "shipment": {
+            "carrier": "DPD",
+            "tracking_number": "DPD1",
+            "tracking_url": "https://www.fernwood-home.example/track/FH-1",
+            "window_start": "2026-04-16T10:15:00+01:00",
+            "window_end": "2026-04-16T11:15:00+01:00"
+        }
+    })
 }
 
 /// A running `serve`, killed when the test ends.
@@ -496,7 +532,16 @@ fn serve_renders_over_http_for_many_clients_at_once() {
     let (status, answer) = post_json(&addr, &json!({"template": "order-shipped", "data": {}}));
     assert_eq!(
         (status, answer["error"]["code"].clone()),
-        (422, json!("render_failed"))
+        (422, json!("invalid_data"))
+    );
+    let (status, answer) = post_json(
+        &addr,
+        &json!({"template": "order-shipped", "data": shipped_data()}),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert!(
+        answer["html"].as_str().unwrap().contains("DPD1"),
+        "{answer}"
     );
     let (status, _, body) = http(
         &addr,

@@ -196,6 +196,7 @@ mod tests {
                     findings: Vec::new(),
                 })
                 .collect(),
+            templates: Vec::new(),
         }
     }
 

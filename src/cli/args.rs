@@ -21,6 +21,12 @@ pub enum Command {
     Build(BuildArgs),
     /// Build and check every email without writing anything.
     Check(BuildArgs),
+    /// Build the bundle with every template written in one email service template language
+    /// (under <out>/export/<dialect>/), instead of the languages letterpress.yaml lists.
+    Export(ExportArgs),
+    /// Print a template's data contract (JSON Schema) inferred from what it uses and what its
+    /// fixtures hold, as a starting point; --write saves it beside the fixtures.
+    Schema(SchemaArgs),
     /// Render one template with given data and print JSON {subject, preheader, html, text,
     /// headers, findings}; with --stream, answer one JSON request per line of stdin.
     Render(RenderArgs),
@@ -64,6 +70,32 @@ pub struct BuildArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// Options of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The template language: handlebars (SES, SendGrid, Mailgun, Mandrill), mustache
+    /// (Postmark) or liquid (Customer.io, Braze).
+    #[arg(value_parser = ["handlebars", "mustache", "liquid"])]
+    pub dialect: String,
+    /// Where to build, which emails, how to report.
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+/// Options of `schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Template name (file stem under templates/).
+    pub template: String,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Save it as fixtures/<template>/schema.json (or fixtures/<template>.schema.json when the
+    /// fixtures are single files); never replaces an existing schema.
+    #[arg(long)]
+    pub write: bool,
 }
 
 /// Output formats for findings.

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anstream::eprintln;
 use letterpress::build::{self, Report};
+use letterpress::export::{self, Dialect};
 use letterpress::pipeline::{Pipeline, Selection};
 use letterpress::{bundle, checks, request, starter};
 
@@ -16,8 +17,13 @@ use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
-        Command::Build(args) => build_or_check(&args, true),
-        Command::Check(args) => build_or_check(&args, false),
+        Command::Build(args) => build_or_check(&args, true, None),
+        Command::Check(args) => build_or_check(&args, false, None),
+        Command::Export(args) => match Dialect::from_name(&args.dialect) {
+            Some(dialect) => build_or_check(&args.build, true, Some(&[dialect])),
+            None => fail(format!("no template language `{}`", args.dialect)),
+        },
+        Command::Schema(args) => super::schema::run(&args),
         Command::Render(args) if args.stream => super::stream::run(&args),
         Command::Render(args) => render(&args),
         Command::Serve(args) => super::serve::run(&args),
@@ -42,7 +48,9 @@ pub(super) fn fail(message: impl std::fmt::Display) -> u8 {
     EXIT_USAGE
 }
 
-fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
+/// Builds (and with `write`, writes) the selected emails, and every template in the email
+/// service languages `dialects` (default: letterpress.yaml's `export`).
+fn build_or_check(args: &BuildArgs, write: bool, dialects: Option<&[Dialect]>) -> u8 {
     let started = std::time::Instant::now();
     let pipeline = match Pipeline::load(&args.project) {
         Ok(p) => p,
@@ -84,9 +92,18 @@ fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
         email.content = None;
         email
     };
-    let report = run_with_progress(&pipeline, &ids, args.format, &stage);
+    let mut report = run_with_progress(&pipeline, &ids, args.format, &stage);
     if let Some(err) = write_error.into_inner().ok().flatten() {
         return fail(err);
+    }
+    let dialects = dialects.unwrap_or(&project.config.export);
+    if !dialects.is_empty() {
+        let exported = export_templates(&pipeline, &mut report, dialects);
+        if let Some(staging) = &staging {
+            if let Err(err) = staging.write(&exported) {
+                return fail(err);
+            }
+        }
     }
     let failed = report.fails(args.strict);
     let mut wrote = None;
@@ -96,7 +113,8 @@ fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
         {
             return fail(err);
         }
-        let manifest = bundle::manifest(&report, &project.config);
+        let mut manifest = bundle::manifest(&report, &project.config);
+        manifest.templates = bundle::templates(&pipeline);
         match staging.commit(&manifest, &selection) {
             Ok(committed) => {
                 say_what_a_filtered_build_kept(&committed, &selection, report.emails.len());
@@ -118,6 +136,41 @@ fn build_or_check(args: &BuildArgs, write: bool) -> u8 {
         Format::Junit => print!("{}", output::junit(&report, args.strict)),
     }
     if failed { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+/// Exports every template and locale of the report whose emails built, in `dialects`; what
+/// cannot be exported becomes an error finding on the first email of that template and locale.
+fn export_templates(
+    pipeline: &Pipeline,
+    report: &mut Report,
+    dialects: &[Dialect],
+) -> Vec<(String, Vec<u8>)> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for email in &report.emails {
+        let pair = (email.id.template.clone(), email.id.locale.clone());
+        if !pairs.contains(&pair) {
+            pairs.push(pair);
+        }
+    }
+    // a template that did not build already has its error; exporting it would say it twice
+    pairs.retain(|(template, locale)| {
+        !report
+            .emails
+            .iter()
+            .any(|e| &e.id.template == template && &e.id.locale == locale && e.has_errors())
+    });
+    let batch = export::batch(pipeline, &pairs, dialects);
+    for ((template, locale), finding) in batch.problems {
+        if let Some(email) = report
+            .emails
+            .iter_mut()
+            .find(|e| e.id.template == template && e.id.locale == locale)
+        {
+            email.findings.push(finding);
+            letterpress::findings::sort(&mut email.findings);
+        }
+    }
+    batch.files
 }
 
 /// A filtered build never shrinks the bundle silently: say what it kept or that the bundle is

@@ -5,6 +5,7 @@ mod commands;
 mod output;
 mod preview;
 mod scaffold;
+mod schema;
 mod send;
 mod serve;
 mod smtp;

@@ -246,9 +246,13 @@ mod tests {
         );
         assert_eq!(post("{", &p).status, 400);
         assert_eq!(post(r#"{"template": "nope", "data": {}}"#, &p).status, 404);
-        let failed = post(r#"{"template": "order-shipped", "data": {}}"#, &p);
-        assert_eq!(failed.status, 422);
-        assert_eq!(failed.body["error"]["code"], "render_failed");
+        let invalid = post(r#"{"template": "order-shipped", "data": {}}"#, &p);
+        assert_eq!(invalid.status, 422);
+        assert_eq!(invalid.body["error"]["code"], "invalid_data");
+        assert_eq!(
+            invalid.body["error"]["problems"][0],
+            serde_json::json!({"path": "customer", "message": "is required but missing"})
+        );
         let big = route(
             "POST",
             "/render",

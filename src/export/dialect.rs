@@ -261,9 +261,14 @@ impl Printer<'_> {
             }
             Dialect::Mustache => {
                 if matches!(shape_at(self.shape, path), Some(Shape::List(_))) {
-                    return Err(Unsupported(format!(
-                        "the test of the list `{path}`: a Mustache section over a list repeats its content for every item; test a true/false field instead (e.g. `has_items`)"
-                    )));
+                    // A section over a list repeats for every item: test the derived
+                    // `<list>__any` (true when the list has items) instead.
+                    let flag = any_path(path).ok_or_else(|| {
+                        Unsupported(format!(
+                            "the test of `{path}`, a list in a list: Mustache can only test a list by a true/false field beside it; add one (e.g. `has_items`) and test that"
+                        ))
+                    })?;
+                    return Ok((self.reference(&flag)?, String::new(), String::new()));
                 }
                 (reference, String::new(), String::new())
             }
@@ -435,6 +440,17 @@ pub fn derived_path(
     Path(segs)
 }
 
+/// Where the export's data holds whether the list at `list` has items (`orders` →
+/// `orders__any`): Mustache tests a list through it. `None` for a list in a list.
+pub fn any_path(list: &Path) -> Option<Path> {
+    let mut segs = list.0.clone();
+    match segs.last_mut() {
+        Some(Seg::Key(k)) => *k = format!("{k}__any"),
+        _ => return None,
+    }
+    Some(Path(segs))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,17 +536,21 @@ mod tests {
     }
 
     #[test]
-    fn mustache_cannot_test_a_list() {
+    fn mustache_tests_a_list_through_its_any_field() {
         let nodes = vec![Node::If {
             cond: Cond::Path(Path::parse("items")),
             negated: false,
             then: vec![t("x")],
-            otherwise: vec![],
+            otherwise: vec![t("y")],
         }];
-        assert!(print(&nodes, Dialect::Mustache, &shape()).is_err());
+        // a section over the list itself would repeat `x` for every item
+        assert_eq!(
+            print(&nodes, Dialect::Mustache, &shape()).unwrap(),
+            "{{#items__any}}x{{/items__any}}{{^items__any}}y{{/items__any}}"
+        );
         assert_eq!(
             print(&nodes, Dialect::Handlebars, &shape()).unwrap(),
-            "{{#if items}}x{{/if}}"
+            "{{#if items}}x{{else}}y{{/if}}"
         );
     }
 

@@ -71,6 +71,50 @@ impl Exported {
     }
 }
 
+/// What exporting a build's templates gave: the bundle files, and a finding for each
+/// template and locale that could not be exported, keyed by (template, locale).
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Files relative to the bundle (`export/<dialect>/<template>.<locale>/…`).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Why a template could not be exported in a locale.
+    pub problems: Vec<((String, String), Finding)>,
+}
+
+/// Exports every (template, locale) of `pairs` in every dialect of `dialects`, in parallel,
+/// for `build` and `check`. A template that cannot be exported gets one finding per locale
+/// (the first construct that cannot be written), not one per dialect.
+pub fn batch(pipeline: &Pipeline, pairs: &[(String, String)], dialects: &[Dialect]) -> Batch {
+    use rayon::prelude::*;
+    let results: Vec<_> = crate::build::on_email_thread(|| {
+        pairs
+            .par_iter()
+            .filter_map(|(name, locale)| {
+                let template = pipeline.project.template(name)?;
+                let mut files = Vec::new();
+                for &dialect in dialects {
+                    match export(pipeline, template, locale, dialect) {
+                        Ok(exported) => files.extend(exported.files()),
+                        Err(finding) => {
+                            return Some((
+                                Vec::new(),
+                                Some(((name.clone(), locale.clone()), finding)),
+                            ));
+                        }
+                    }
+                }
+                Some((files, None))
+            })
+            .collect()
+    });
+    let mut batch = Batch::default();
+    for (files, problem) in results {
+        batch.files.extend(files);
+        batch.problems.extend(problem);
+    }
+    batch
+}
+
 /// Exports `template` in `locale` to `dialect`; an error is a finding at the construct that
 /// cannot be expressed.
 pub fn export(
@@ -145,7 +189,67 @@ pub fn model(
             publish_assets(value, base);
         }
     }
-    with_derived(program, data, locale, format)
+    let mut data = with_derived(program, data, locale, format);
+    with_list_flags(program, shape, &mut data);
+    data
+}
+
+/// Sets `<list>__any` (whether the list has items) beside every list the program tests, where
+/// the Mustache export reads it.
+fn with_list_flags(
+    program: &Program,
+    shape: &crate::symbolic::Shape,
+    data: &mut Map<String, Value>,
+) {
+    let mut tested = Vec::new();
+    for part in [
+        &program.subject,
+        &program.preheader,
+        &program.html,
+        &program.text,
+    ] {
+        collect_list_tests(part, shape, &mut tested);
+    }
+    for list in tested {
+        let Some(flag) = dialect::any_path(&list) else {
+            continue;
+        };
+        fill(data, &list.0, &flag.0, &mut |value| {
+            Some(Value::Bool(
+                value.as_array().is_some_and(|items| !items.is_empty()),
+            ))
+        });
+    }
+}
+
+fn collect_list_tests(nodes: &[Node], shape: &crate::symbolic::Shape, out: &mut Vec<Path>) {
+    for node in nodes {
+        match node {
+            Node::If {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => {
+                if let crate::symbolic::program::Cond::Path(path) = cond {
+                    if matches!(
+                        dialect::shape_at(shape, path),
+                        Some(crate::symbolic::Shape::List(_))
+                    ) && !out.contains(path)
+                    {
+                        out.push(path.clone());
+                    }
+                }
+                collect_list_tests(then, shape, out);
+                collect_list_tests(otherwise, shape, out);
+            }
+            Node::Each { body, empty, .. } => {
+                collect_list_tests(body, shape, out);
+                collect_list_tests(empty, shape, out);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Replaces every text in `value` that is a local asset path by its URL under `base`.
