@@ -36,7 +36,13 @@ pub struct Speller {
     pub name: String,
     /// The `.dic` file it was read from.
     pub file: PathBuf,
+    /// Words already checked and whether they passed: every email of a template has the same
+    /// static words, and affix rules (Turkish above all) make a check costly.
+    checked: Mutex<HashMap<String, bool>>,
 }
+
+/// Most words a speller remembers; past it, it starts again.
+const MAX_REMEMBERED: usize = 50_000;
 
 impl std::fmt::Debug for Speller {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -121,6 +127,7 @@ pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Arc<Speller>, String>
         dictionary,
         name,
         file: dic,
+        checked: Mutex::new(HashMap::new()),
     });
     if let Ok(mut cache) = CACHE.lock() {
         cache
@@ -250,6 +257,20 @@ fn zero_flag_renumbered(aff: &str, dic: &str) -> (String, String) {
 impl Speller {
     /// Whether `word` is spelled correctly (see the module documentation for what passes).
     pub fn check(&self, word: &str) -> bool {
+        if let Some(known) = self.checked.lock().ok().and_then(|c| c.get(word).copied()) {
+            return known;
+        }
+        let passed = self.check_uncached(word);
+        if let Ok(mut checked) = self.checked.lock() {
+            if checked.len() >= MAX_REMEMBERED {
+                checked.clear();
+            }
+            checked.insert(word.to_string(), passed);
+        }
+        passed
+    }
+
+    fn check_uncached(&self, word: &str) -> bool {
         let word = word.replace('’', "'");
         if self.dictionary.check(&word) {
             return true;

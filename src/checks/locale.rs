@@ -2,8 +2,9 @@
 //! uses (`locale.unused-key`), and passages written in another language than the email's
 //! (`locale.language`, by whatlang's trigram models).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -186,22 +187,9 @@ fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
         if !long_enough(&judged) {
             continue;
         }
-        let Some(info) = whatlang::detect(&judged) else {
+        let Some(name) = verdict(input, &expected, own, &judged) else {
             continue;
         };
-        let Some(found) = language_of(info.lang().code()) else {
-            continue;
-        };
-        if found == expected || neighbours(&found, &expected) {
-            continue;
-        }
-        let against_own =
-            whatlang::Detector::with_allowlist(vec![info.lang(), own]).detect(&judged);
-        if !against_own
-            .is_some_and(|d| d.lang() == info.lang() && d.confidence() >= MIN_MARGIN_OVER_OWN)
-        {
-            continue;
-        }
         let start: String = passage.chars().take(60).collect();
         if !reported.insert(start.clone()) {
             continue;
@@ -211,7 +199,6 @@ fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
         } else {
             ""
         };
-        let name = likely_name(input, info.lang(), &judged);
         hits.push(Hit::new(
             "locale.language",
             format!(
@@ -300,6 +287,56 @@ fn english_name(language: &str) -> String {
         || format!("`{language}`"),
         |lang| lang.eng_name().to_string(),
     )
+}
+
+/// The name of the other language `judged` (a passage without data and fallback strings)
+/// reads as, or `None` when it reads as `expected`. Remembered per locale, project languages
+/// and text: most passages are the same static text in every email of a template, and whatlang
+/// is the costliest step of the rules.
+fn verdict(
+    input: &LocaleInput,
+    expected: &str,
+    own: whatlang::Lang,
+    judged: &str,
+) -> Option<&'static str> {
+    type Verdicts = Mutex<HashMap<String, Option<&'static str>>>;
+    static VERDICTS: OnceLock<Verdicts> = OnceLock::new();
+    const MAX_REMEMBERED: usize = 20_000;
+    let languages: Vec<&str> = input.locales.cldr.values().map(String::as_str).collect();
+    let key = format!("{}\u{1}{}\u{1}{judged}", input.cldr, languages.join(","));
+    let verdicts = VERDICTS.get_or_init(Verdicts::default);
+    if let Some(known) = verdicts.lock().ok().and_then(|v| v.get(&key).copied()) {
+        return known;
+    }
+    let found = judge(input, expected, own, judged);
+    if let Ok(mut remembered) = verdicts.lock() {
+        if remembered.len() >= MAX_REMEMBERED {
+            remembered.clear();
+        }
+        remembered.insert(key, found);
+    }
+    found
+}
+
+/// whatlang's verdict on `judged`, computed (see [`verdict`]).
+fn judge(
+    input: &LocaleInput,
+    expected: &str,
+    own: whatlang::Lang,
+    judged: &str,
+) -> Option<&'static str> {
+    let info = whatlang::detect(judged)?;
+    let found = language_of(info.lang().code())?;
+    if found == expected || neighbours(&found, expected) {
+        return None;
+    }
+    let against_own = whatlang::Detector::with_allowlist(vec![info.lang(), own]).detect(judged);
+    if !against_own
+        .is_some_and(|d| d.lang() == info.lang() && d.confidence() >= MIN_MARGIN_OVER_OWN)
+    {
+        return None;
+    }
+    Some(likely_name(input, info.lang(), judged))
 }
 
 /// The name of the language a flagged passage is in: whatlang's guess, unless one of the

@@ -37,13 +37,21 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
 }
 
 fn misspellings(ctx: &Ctx, input: &LocaleInput, speller: &Speller, hits: &mut Vec<Hit>) {
-    let skip = not_checked(ctx, input);
     let text = visible_text(ctx);
     let mut seen = BTreeSet::new();
-    let wrong: Vec<&str> = spelling::words(&text)
+    let unknown: Vec<&str> = spelling::words(&text)
         .into_iter()
         .filter(|word| seen.insert(word.to_lowercase()))
-        .filter(|word| !skip.contains(&word.to_lowercase()) && !speller.check(word))
+        .filter(|word| !speller.check(word))
+        .collect();
+    if unknown.is_empty() {
+        return;
+    }
+    // the words of data, brand and fallback strings are only gathered when a word is unknown
+    let skip = not_checked(ctx, input);
+    let wrong: Vec<&str> = unknown
+        .into_iter()
+        .filter(|word| !skip.contains(&word.to_lowercase()))
         .collect();
     for (i, word) in wrong.iter().take(MAX_REPORTED).enumerate() {
         let suggestions = if i < MAX_SUGGESTED {

@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value};
 
+mod cache;
 mod dates;
 mod messages;
 mod names;

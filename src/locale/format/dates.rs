@@ -104,8 +104,10 @@ pub(super) fn format(
     let field_set = builder
         .build_composite()
         .map_err(|_| args.wrong_value(value, hint))?;
-    let formatter = DateTimeFormatter::try_new(locale.into(), field_set)
-        .map_err(|_| FormatError::Locale(locale.to_string()))?;
+    let formatter = super::cache::formatter(format!("{locale}|{field_set:?}"), || {
+        DateTimeFormatter::try_new(locale.into(), field_set)
+            .map_err(|_| FormatError::Locale(locale.to_string()))
+    })?;
     let input = icu_input(&moment).ok_or_else(|| args.wrong_value(value, hint))?;
     Ok(formatter.format(&input).to_string())
 }

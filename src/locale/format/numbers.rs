@@ -41,17 +41,19 @@ pub(super) fn money(value: &Value, args: &Args, locale: &Locale) -> Result<Strin
             "an ISO 4217 currency code in capitals, such as \"GBP\", \"EUR\" or \"TRY\"",
         )
     })?;
-    let prefs = locale.into();
-    let options = Default::default();
-    let formatter = match args
+    let display = args
         .choice("display", &["symbol", "code", "name"])?
-        .unwrap_or("symbol")
-    {
-        "code" => CurrencyFormatter::try_new_code(prefs, currency, options),
-        "name" => CurrencyFormatter::try_new_name(prefs, currency),
-        _ => CurrencyFormatter::try_new_symbol(prefs, currency, options),
-    }
-    .map_err(|_| FormatError::Locale(locale.to_string()))?;
+        .unwrap_or("symbol");
+    let formatter = super::cache::formatter(format!("{locale}|{code}|{display}"), || {
+        let prefs = locale.into();
+        let options = Default::default();
+        match display {
+            "code" => CurrencyFormatter::try_new_code(prefs, currency, options),
+            "name" => CurrencyFormatter::try_new_name(prefs, currency),
+            _ => CurrencyFormatter::try_new_symbol(prefs, currency, options),
+        }
+        .map_err(|_| FormatError::Locale(locale.to_string()))
+    })?;
     Ok(formatter.format_fixed_decimal(&decimal).to_string())
 }
 
@@ -68,15 +70,19 @@ pub(super) fn percent(value: &Value, args: &Args, locale: &Locale) -> Result<Str
     decimal.absolute.multiply_pow10(2);
     decimal.absolute.trim_start();
     round(&mut decimal, args.count("decimals", 12)?);
-    let formatter = PercentFormatter::try_new(locale.into(), Default::default())
-        .map_err(|_| FormatError::Locale(locale.to_string()))?;
+    let formatter = super::cache::formatter(locale.to_string(), || {
+        PercentFormatter::try_new(locale.into(), Default::default())
+            .map_err(|_| FormatError::Locale(locale.to_string()))
+    })?;
     Ok(formatter.format(&decimal).to_string())
 }
 
 /// The locale's plain number formatter.
-pub(super) fn formatter(locale: &Locale) -> Result<DecimalFormatter, FormatError> {
-    DecimalFormatter::try_new(locale.into(), Default::default())
-        .map_err(|_| FormatError::Locale(locale.to_string()))
+pub(super) fn formatter(locale: &Locale) -> Result<std::rc::Rc<DecimalFormatter>, FormatError> {
+    super::cache::formatter(locale.to_string(), || {
+        DecimalFormatter::try_new(locale.into(), Default::default())
+            .map_err(|_| FormatError::Locale(locale.to_string()))
+    })
 }
 
 /// A number from JSON: an integer, a decimal (read by its shortest decimal form, so 20.17 stays
