@@ -152,6 +152,9 @@ pub struct Pipeline {
     use_programs: bool,
     /// The data contract of each template, compiled on first use.
     contracts: BTreeMap<String, OnceLock<Contract>>,
+    /// Locales whose file lacks a string of the default locale (see
+    /// [`crate::locale::Locales::has_gaps`]).
+    locales_with_gaps: std::collections::BTreeSet<String>,
 }
 
 /// A template's data contract ready to validate, or the error finding of its broken schema.
@@ -209,7 +212,14 @@ impl Pipeline {
             .iter()
             .map(|t| (t.name.clone(), OnceLock::new()))
             .collect();
+        let locales_with_gaps = project
+            .locales
+            .codes()
+            .filter(|code| project.locales.has_gaps(code))
+            .map(str::to_string)
+            .collect();
         Ok(Pipeline {
+            locales_with_gaps,
             project,
             engine,
             compiler,
@@ -475,7 +485,13 @@ impl Pipeline {
         let sources: Vec<&SourceFile> = std::iter::once(&template.body)
             .chain(&self.project.shared)
             .collect();
-        let used = self.engine.used_keys(template, locale, data);
+        // Tracing the keys an email uses takes a second Tera render: only worth it where the
+        // locale's file lacks a string the default locale has.
+        let used = if self.locales_with_gaps.contains(locale) {
+            self.engine.used_keys(template, locale, data)
+        } else {
+            None
+        };
         let l10n_email = crate::l10n::Email {
             template,
             locale,

@@ -35,6 +35,20 @@ pub struct Locales {
 }
 
 impl Locales {
+    /// Whether the file of locale `code` lacks a string the default locale has, so an email in
+    /// it may show default-locale text (and is worth tracing for `locale.missing-key`).
+    pub fn has_gaps(&self, code: &str) -> bool {
+        if code == self.default {
+            return false;
+        }
+        let (Some(own), Some(default)) = (self.own.get(code), self.own.get(&self.default)) else {
+            return false;
+        };
+        keys::strings(default)
+            .iter()
+            .any(|(key, _)| keys::get(own, key).is_none())
+    }
+
     /// Reads `locales/*.yaml` (only those listed in the settings, when listed).
     pub fn load(root: &Path, config: &Config) -> Result<Locales, ProjectError> {
         let mut raw = BTreeMap::new();
