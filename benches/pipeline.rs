@@ -43,6 +43,14 @@ fn one_email(c: &mut Criterion) {
     c.bench_function("step: plaintext from HTML", |b| {
         b.iter(|| letterpress::plaintext::from_html(std::hint::black_box(&html), 72))
     });
+    c.bench_function(
+        "step: HTML parse (once an email, shared by plaintext and rules)",
+        |b| b.iter(|| scraper::Html::parse_document(std::hint::black_box(&html))),
+    );
+    let parsed = scraper::Html::parse_document(&html);
+    c.bench_function("step: plaintext from the parsed HTML", |b| {
+        b.iter(|| letterpress::plaintext::from_document(std::hint::black_box(&parsed), 72))
+    });
     let scheme = letterpress::dark::Scheme::of(&pipeline.project.brand).expect("a dark palette");
     c.bench_function("step: dark scheme (classes, head rules)", |b| {
         b.iter(|| scheme.apply(std::hint::black_box(&html)))

@@ -504,26 +504,34 @@ impl Pipeline {
         let locale_input = self
             .l10n
             .input(&self.project, &self.engine, &l10n_email, used.as_ref());
-        let findings = checks::run(&EmailInput {
-            html: &made.content.html,
-            text: &made.content.text,
-            subject: &made.content.subject,
-            preheader: &made.content.preheader,
-            category: front.category,
-            data,
-            template: &template.body.file,
-            config: &self.project.config,
-            overrides: &front.rules,
-            mjml: &made.mjml,
-            brand: &self.project.brand,
-            sources: &sources,
-            subject_line: template.subject_line,
-            preheader_line: template.preheader_line,
-            headers: &headers,
-            assets: &made.asset_problems,
-            locale: Some(&locale_input),
-            treatment: template.treatment,
-        });
+        // One parse of the HTML serves the plaintext (already laid out from it) and the rules.
+        let parsed = match made.parsed {
+            Some(parsed) => parsed,
+            None => scraper::Html::parse_document(&made.content.html),
+        };
+        let findings = checks::run_parsed(
+            &EmailInput {
+                html: &made.content.html,
+                text: &made.content.text,
+                subject: &made.content.subject,
+                preheader: &made.content.preheader,
+                category: front.category,
+                data,
+                template: &template.body.file,
+                config: &self.project.config,
+                overrides: &front.rules,
+                mjml: &made.mjml,
+                brand: &self.project.brand,
+                sources: &sources,
+                subject_line: template.subject_line,
+                preheader_line: template.preheader_line,
+                headers: &headers,
+                assets: &made.asset_problems,
+                locale: Some(&locale_input),
+                treatment: template.treatment,
+            },
+            &parsed,
+        );
         Ok((made.content, findings, headers))
     }
 
@@ -556,10 +564,12 @@ impl Pipeline {
         let local = self.data_assets(&program, produced.html);
         // The text part is laid out from the email's own HTML: the program's is laid out with
         // the sample's values, so longer values would make longer lines and misalign tables.
-        let text = if program.own_text {
-            produced.text
+        let (text, parsed) = if program.own_text {
+            (produced.text, None)
         } else {
-            plaintext::from_html(&local.html, self.project.config.plaintext.width).ok()?
+            let parsed = scraper::Html::parse_document(&local.html);
+            let width = self.project.config.plaintext.width;
+            (plaintext::from_document(&parsed, width).ok()?, Some(parsed))
         };
         Some(Made {
             content: Content {
@@ -573,6 +583,7 @@ impl Pipeline {
             formatted: formatted.into_inner(),
             own_text: program.own_text,
             mjml: produced.mjml,
+            parsed,
         })
     }
 
@@ -610,16 +621,20 @@ impl Pipeline {
         let subject = header_text(&non_empty(title, compiled.title));
         let preheader = header_text(&non_empty(preview, compiled.preview));
         let local = self.finish_html(compiled.html, file, template.treatment.brand)?;
-        let text = match &rendered.text {
-            Some(text) => plaintext::tidy(text),
-            None => plaintext::from_html(&local.html, self.project.config.plaintext.width)
-                .map_err(|e| {
+        let (text, parsed) = match &rendered.text {
+            Some(text) => (plaintext::tidy(text), None),
+            None => {
+                let parsed = scraper::Html::parse_document(&local.html);
+                let text = plaintext::from_document(&parsed, self.project.config.plaintext.width)
+                    .map_err(|e| {
                     Finding::error(
                         "build.plaintext",
                         format!("plaintext could not be derived: {e}"),
                         Some(SourcePos::file(file)),
                     )
-                })?,
+                })?;
+                (text, Some(parsed))
+            }
         };
         Ok(Made {
             content: Content {
@@ -633,6 +648,7 @@ impl Pipeline {
             formatted: rendered.formatted,
             own_text: rendered.text.is_some(),
             mjml: rendered.mjml,
+            parsed,
         })
     }
 
@@ -705,6 +721,8 @@ struct Made {
     own_text: bool,
     /// The MJML after Tera, for the checks that read the template's own markup.
     mjml: String,
+    /// The HTML, parsed, when the plaintext was derived from it: the rules read the same tree.
+    parsed: Option<scraper::Html>,
 }
 
 /// The filters that may be applied to send-time data: the formatting filters, computed again

@@ -10,10 +10,13 @@ use prepare::BLOCK_START;
 /// Derives the text part from `html`, wrapping prose at `width` columns. URLs are never split,
 /// nor are short link texts or `white-space: nowrap` text.
 pub fn from_html(html: &str, width: usize) -> Result<String, String> {
-    let text = config()
-        .string_from_read(prepare::prepare(html).as_bytes(), width)
-        .map_err(|e| e.to_string())?;
-    Ok(tidy(&text))
+    from_document(&scraper::Html::parse_document(html), width)
+}
+
+/// Like [`from_html`], from the email's already parsed HTML: the pipeline parses each email
+/// once and hands the same tree to the rules.
+pub fn from_document(doc: &scraper::Html, width: usize) -> Result<String, String> {
+    lay_out(doc, width, None)
 }
 
 /// Like [`from_html`], but the HTML comments whose text satisfies `keep` stay in the text, each
@@ -25,32 +28,16 @@ pub fn from_html_keeping(
     width: usize,
     keep: &dyn Fn(&str) -> bool,
 ) -> Result<String, String> {
-    let visible = prepare::prepare(html);
+    lay_out(&scraper::Html::parse_document(html), width, Some(keep))
+}
+
+fn lay_out(doc: &scraper::Html, width: usize, keep: prepare::Keep) -> Result<String, String> {
     let config = config();
-    let dom = config
-        .parse_html(visible.as_bytes())
+    let tree = config
+        .dom_to_render_tree(&prepare::prepare(doc, keep))
         .map_err(|e| e.to_string())?;
-    // Where each kept comment sits, in document order (a parser never reorders comments).
-    let mut places = Vec::new();
-    comment_places(&dom.document, None, keep, &mut places);
-    let mut shown = String::with_capacity(visible.len());
-    let mut rest = visible.as_str();
-    for (text, parent) in places {
-        let needle = format!("<!--{text}-->");
-        let Some(at) = rest.find(&needle) else { break };
-        shown.push_str(&rest[..at]);
-        match parent.as_deref() {
-            Some("table" | "tbody" | "thead" | "tfoot") => {
-                shown.push_str(&format!("<tr><td>{text}</td></tr>"));
-            }
-            Some("tr") => shown.push_str(&format!("<td>{text}</td>")),
-            _ => shown.push_str(&text),
-        }
-        rest = &rest[at + needle.len()..];
-    }
-    shown.push_str(rest);
     let text = config
-        .string_from_read(shown.as_bytes(), width)
+        .render_to_string(tree, width)
         .map_err(|e| e.to_string())?;
     Ok(tidy(&text))
 }
@@ -61,28 +48,6 @@ fn config() -> html2text::config::Config<decorator::EmailDecorator> {
         .no_table_borders()
         .no_link_wrapping()
         .link_footnotes(true)
-}
-
-/// The kept comments under `node` with the name of their parent element.
-fn comment_places(
-    node: &html2text::Handle,
-    parent: Option<&str>,
-    keep: &dyn Fn(&str) -> bool,
-    out: &mut Vec<(String, Option<String>)>,
-) {
-    let name = node.element_name();
-    for child in node.children.borrow().iter() {
-        if let html2text::Comment { contents } = &child.data {
-            if keep(contents) {
-                out.push((
-                    contents.to_string(),
-                    name.clone().or(parent.map(str::to_string)),
-                ));
-            }
-        } else {
-            comment_places(child, name.as_deref().or(parent), keep, out);
-        }
-    }
 }
 
 /// Trims line ends, collapses runs of blank lines to one, sets paragraphs, tables, headings and

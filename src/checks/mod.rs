@@ -368,8 +368,8 @@ impl EmailInput<'_> {
 pub(crate) struct Ctx<'a> {
     /// The email.
     pub input: &'a EmailInput<'a>,
-    /// The final HTML, parsed.
-    pub doc: Html,
+    /// The final HTML, parsed (once per email: the plaintext was laid out from the same tree).
+    pub doc: &'a Html,
     /// Text of every `<style>` element outside conditional comments, in order.
     pub style_blocks: Vec<String>,
     /// The CSS of those `<style>` elements, parsed.
@@ -379,8 +379,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(input: &'a EmailInput<'a>) -> Ctx<'a> {
-        let doc = Html::parse_document(input.html);
+    fn new(input: &'a EmailInput<'a>, doc: &'a Html) -> Ctx<'a> {
         let style_blocks: Vec<String> = doc
             .select(sel("style"))
             .map(|e| e.text().collect::<String>())
@@ -440,7 +439,13 @@ impl Hit {
 /// Runs every rule family on one email and returns its findings, severities applied and
 /// rules set to `off` dropped.
 pub fn run(input: &EmailInput) -> Vec<Finding> {
-    let ctx = Ctx::new(input);
+    run_parsed(input, &Html::parse_document(input.html))
+}
+
+/// Like [`run`], with `input.html` already parsed into `doc` (the pipeline parses each email
+/// once, for the plaintext and the rules).
+pub fn run_parsed(input: &EmailInput, doc: &Html) -> Vec<Finding> {
+    let ctx = Ctx::new(input, doc);
     let mut hits = Vec::new();
     size::check(&ctx, &mut hits);
     subject::check(&ctx, &mut hits);
