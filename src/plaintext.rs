@@ -103,6 +103,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn kept_comments_reach_the_text_wherever_a_table_holds_them() {
+        // straight under <table> (before its <tbody>), between rows, between cells, in prose
+        let html = "<table><!--[1]--><tbody><tr><td>x</td><!--[2]--></tr><!--[3]--></tbody></table><p>a<!--[4]-->b</p><!--other-->";
+        let text = from_html_keeping(html, 72, &|c| c.starts_with('[')).expect("text");
+        for kept in ["[1]", "[2]", "[3]", "a[4]b"] {
+            assert!(text.contains(kept), "{kept} missing from {text:?}");
+        }
+        assert!(!text.contains("other"), "{text:?}");
+        let first = text.find("[1]").expect("kept");
+        assert!(first < text.find('x').expect("cell"), "{text:?}");
+    }
+
+    #[test]
     fn hidden_preheader_is_dropped_and_links_kept() {
         let html = r#"<html><body><div style="display:none;max-height:0px;">Secret preview</div>
             <p>Hello <a href="https://shop.example/orders/1?very=long&amp;query=string&amp;that=goes&amp;on=and&amp;on">your order</a></p></body></html>"#;

@@ -163,7 +163,16 @@ fn kept_comment(dom: &RcDom, parent: &html2text::Handle, text: &str) {
         )
     };
     let holder = match parent.element_name().as_deref() {
-        Some("table" | "tbody" | "thead" | "tfoot") => {
+        // html2text reads rows only inside a row group: a comment straight under `<table>`
+        // (MJML's mj-table puts one before its `<tbody>`) gets a group of its own.
+        Some("table") => {
+            let (group, row, cell) = (element("tbody"), element("tr"), element("td"));
+            dom.append(parent, NodeOrText::AppendNode(group.clone()));
+            dom.append(&group, NodeOrText::AppendNode(row.clone()));
+            dom.append(&row, NodeOrText::AppendNode(cell.clone()));
+            cell
+        }
+        Some("tbody" | "thead" | "tfoot") => {
             let (row, cell) = (element("tr"), element("td"));
             dom.append(parent, NodeOrText::AppendNode(row.clone()));
             dom.append(&row, NodeOrText::AppendNode(cell.clone()));
