@@ -310,11 +310,11 @@ pub fn words(text: &str) -> Vec<&str> {
             continue;
         }
         let mut start = None;
-        let chars: Vec<(usize, char)> = chunk.char_indices().collect();
-        for (i, &(at, c)) in chars.iter().enumerate() {
+        let mut chars = chunk.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
             let inner = matches!(c, '\'' | '’' | '-')
                 && start.is_some()
-                && chars.get(i + 1).is_some_and(|(_, n)| n.is_alphabetic());
+                && chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
             if c.is_alphabetic() || is_mark(c) || inner {
                 start.get_or_insert(at);
                 continue;

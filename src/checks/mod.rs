@@ -372,8 +372,8 @@ pub(crate) struct Ctx<'a> {
     pub doc: &'a Html,
     /// Text of every `<style>` element outside conditional comments, in order.
     pub style_blocks: Vec<String>,
-    /// The CSS of those `<style>` elements, parsed.
-    pub sheet: css::Sheet,
+    /// The CSS of those `<style>` elements, parsed (shared by the emails that have the same).
+    pub sheet: std::rc::Rc<css::Sheet>,
     /// The start tags of the MJML source, scanned once.
     pub tags: Vec<markup::Tag>,
 }
@@ -384,10 +384,7 @@ impl<'a> Ctx<'a> {
             .select(sel("style"))
             .map(|e| e.text().collect::<String>())
             .collect();
-        let mut sheet = css::Sheet::default();
-        for block in &style_blocks {
-            sheet.extend(css::Sheet::parse(block));
-        }
+        let sheet = css::Sheet::parse_blocks_cached(&style_blocks);
         Ctx {
             input,
             doc,

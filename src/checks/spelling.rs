@@ -3,14 +3,15 @@
 //! names, addresses, product names from fixtures), the brand's own details and text shown in
 //! place of a missing translation (reported by `locale.missing-key`) are not checked.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::HashSet;
 
 use serde_json::Value;
 
 use super::locale::{LocaleInput, Spelling, fallbacks, literal_pieces};
 use super::{Ctx, Hit};
 use crate::error::{SourcePos, line_col};
-use crate::locale::{Locales, keys};
+use crate::locale::Locales;
 use crate::spelling::{self, Speller};
 
 /// Misspellings reported per email before the rest are summed up in one finding.
@@ -38,21 +39,23 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
 
 fn misspellings(ctx: &Ctx, input: &LocaleInput, speller: &Speller, hits: &mut Vec<Hit>) {
     let text = visible_text(ctx);
-    let mut seen = BTreeSet::new();
+    // each word once, whatever its case (most words are already lowercase: no allocation)
+    let mut seen = HashSet::new();
     let unknown: Vec<&str> = spelling::words(&text)
         .into_iter()
-        .filter(|word| seen.insert(word.to_lowercase()))
+        .filter(|word| {
+            seen.insert(if word.chars().any(char::is_uppercase) {
+                Cow::Owned(word.to_lowercase())
+            } else {
+                Cow::Borrowed(*word)
+            })
+        })
         .filter(|word| !speller.check(word))
         .collect();
     if unknown.is_empty() {
         return;
     }
-    // the words of data, brand and fallback strings are only gathered when a word is unknown
-    let skip = not_checked(ctx, input);
-    let wrong: Vec<&str> = unknown
-        .into_iter()
-        .filter(|word| !skip.contains(&word.to_lowercase()))
-        .collect();
+    let wrong = not_in_data(ctx, input, unknown);
     for (i, word) in wrong.iter().take(MAX_REPORTED).enumerate() {
         let suggestions = if i < MAX_SUGGESTED {
             speller.suggest(word)
@@ -107,25 +110,47 @@ fn visible_text(ctx: &Ctx) -> String {
     parts.join("\n")
 }
 
-/// Words not to check, lowercased: data values, the brand's details, and fallback text.
-fn not_checked(ctx: &Ctx, input: &LocaleInput) -> BTreeSet<String> {
-    let brand = serde_json::to_value(ctx.input.brand).unwrap_or(Value::Null);
-    let data = Value::Object(ctx.input.data.clone());
-    let mut texts: Vec<String> = [&data, &brand]
+/// The `unknown` words that are not data: not a word of a data value, of what the formatting
+/// filters wrote, of fallback text, or of the brand's details (compared lowercased). The brand
+/// is only read when a word is still unknown after the rest.
+fn not_in_data<'w>(ctx: &Ctx, input: &LocaleInput, unknown: Vec<&'w str>) -> Vec<&'w str> {
+    let mut left: Vec<(&str, String)> = unknown
         .into_iter()
-        .flat_map(|v| keys::strings(v).into_iter().map(|(_, s)| s.to_string()))
+        .map(|word| (word, word.to_lowercase()))
         .collect();
-    texts.extend(input.formatted.iter().cloned());
-    texts.extend(
-        fallbacks(input)
-            .into_iter()
-            .flat_map(|(_, text)| literal_pieces(text)),
-    );
-    texts
-        .iter()
-        .flat_map(|text| spelling::words(text))
-        .map(str::to_lowercase)
-        .collect()
+    let mut strike = |text: &str| strike_words_of(text, &mut left);
+    for value in ctx.input.data.values() {
+        string_leaves(value, &mut strike);
+    }
+    input.formatted.iter().for_each(|text| strike(text));
+    for (_, text) in fallbacks(input) {
+        literal_pieces(text).iter().for_each(|piece| strike(piece));
+    }
+    if !left.is_empty() {
+        let brand = serde_json::to_value(ctx.input.brand).unwrap_or(Value::Null);
+        string_leaves(&brand, &mut |text| strike_words_of(text, &mut left));
+    }
+    left.into_iter().map(|(word, _)| word).collect()
+}
+
+/// Drops from `left` (word, lowercased) the words that `text` has, whatever their case.
+fn strike_words_of(text: &str, left: &mut Vec<(&str, String)>) {
+    if left.is_empty() {
+        return;
+    }
+    for word in spelling::words(text) {
+        left.retain(|(_, lower)| !word.chars().flat_map(char::to_lowercase).eq(lower.chars()));
+    }
+}
+
+/// Calls `f` with every string in `value`, however deep.
+fn string_leaves(value: &Value, f: &mut dyn FnMut(&str)) {
+    match value {
+        Value::String(text) => f(text),
+        Value::Array(items) => items.iter().for_each(|item| string_leaves(item, f)),
+        Value::Object(map) => map.values().for_each(|item| string_leaves(item, f)),
+        _ => {}
+    }
 }
 
 /// The first line where `word` stands as a whole word: in the template, its layouts and

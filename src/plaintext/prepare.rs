@@ -37,6 +37,11 @@ pub(super) fn prepare(doc: &Html, keep: Keep) -> RcDom {
     let mut open = vec![dom.get_document()];
     let mut state = State::default();
     let mut skipping = None;
+    let keeps = if styles_outside_head(doc) {
+        KeptStyles::HidingOrHolding
+    } else {
+        KeptStyles::HidingOnly
+    };
     for edge in doc.tree.root().traverse() {
         match edge {
             Edge::Open(node) => {
@@ -50,7 +55,7 @@ pub(super) fn prepare(doc: &Html, keep: Keep) -> RcDom {
                         let name = el.name();
                         let handle = dom.create_element(
                             qual_name(&el.name.ns, name),
-                            attributes(el),
+                            attributes(el, keeps),
                             ElementFlags::default(),
                         );
                         dom.append(parent, NodeOrText::AppendNode(handle.clone()));
@@ -124,20 +129,45 @@ fn qual_name(ns: &str, local: &str) -> QualName {
     QualName::new(None, Namespace::from(ns), LocalName::from(local))
 }
 
+/// Which inline styles html2text is given.
+#[derive(Clone, Copy)]
+enum KeptStyles {
+    /// Those that set `display` or `white-space`: a `<style>` in the body (html2text reads it)
+    /// may hide an element that an inline `display` shows again.
+    HidingOrHolding,
+    /// Those that can hide an element (`display: none`) or hold text on one line: with no sheet
+    /// for html2text to read, any other `display` changes nothing in the text.
+    HidingOnly,
+}
+
 /// The element's attributes, less `style` values that can neither hide an element nor keep it
 /// on one line: only `display` and `white-space` matter for plaintext, and parsing the thousand
 /// other inline styles of an MJML document was most of html2text's time.
-fn attributes(el: &scraper::node::Element) -> Vec<Attribute> {
+fn attributes(el: &scraper::node::Element, keeps: KeptStyles) -> Vec<Attribute> {
     el.attrs
         .iter()
         .filter(|(name, value)| {
-            &*name.local != "style" || value.contains("display") || value.contains("white-space")
+            &*name.local != "style"
+                || value.contains("white-space")
+                || match keeps {
+                    KeptStyles::HidingOrHolding => value.contains("display"),
+                    KeptStyles::HidingOnly => value.contains("display") && value.contains("none"),
+                }
         })
         .map(|(name, value)| Attribute {
             name: qual_name(&name.ns, &name.local),
             value: value.clone(),
         })
         .collect()
+}
+
+/// Whether the document has a `<style>` element outside its `<head>` (which is not given to
+/// html2text).
+fn styles_outside_head(doc: &Html) -> bool {
+    let named = |node: &ego_tree::NodeRef<Node>, name: &str| matches!(node.value(), Node::Element(el) if el.name() == name);
+    doc.tree
+        .nodes()
+        .any(|node| named(&node, "style") && !node.ancestors().any(|a| named(&a, "head")))
 }
 
 fn is_nowrap(style: &str) -> bool {
@@ -204,12 +234,27 @@ mod tests {
 
     #[test]
     fn only_styles_that_can_hide_or_hold_together_survive() {
-        let html = r#"<p style="color:red">a</p><div style="display:none;x:y">b</div><i style="">c</i><span style="white-space:nowrap">d</span>"#;
+        let html = r#"<p style="color:red">a</p><div style="display:none;x:y">b</div><i style="display:block">c</i><span style="white-space:nowrap">d</span>"#;
         let out = prepared(html);
         assert!(
             out.contains(&format!(
                 r#"<p>{BLOCK_START}a</p><div style="display:none;x:y">b</div><i>c</i><span style="white-space:nowrap">d</span>"#
             )),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_display_that_cannot_hide_stays_only_where_a_body_sheet_could_hide() {
+        let html = r#"<div style="display:block;color:red">a</div><p style="display: none">b</p>"#;
+        let out = prepared(html);
+        assert!(out.contains("<div>a</div>"), "{out}");
+        assert!(out.contains(r#"<p style="display: none">"#), "{out}");
+        // after body content, so the parser leaves the sheet in the body
+        let sheet = format!("{html}<style>div {{ display: none }}</style>");
+        let out = prepared(&sheet);
+        assert!(
+            out.contains(r#"<div style="display:block;color:red">a</div>"#),
             "{out}"
         );
     }
