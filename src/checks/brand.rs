@@ -1,14 +1,14 @@
 //! Brand rules: colours in the output come from the palette, fonts are the brand's with
 //! web-safe fallbacks, and text is readable on its background (WCAG 2 contrast).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashSet};
 use std::rc::Rc;
 
-use ego_tree::NodeId;
-use scraper::ElementRef;
+use ego_tree::iter::Edge;
+use scraper::Node;
 
 use super::css::{Decl, Sheet, colour_value};
-use super::{Ctx, Hit, sel};
+use super::{Ctx, Hit};
 use crate::brand::Brand;
 use crate::dark::{Paint, Scheme};
 
@@ -33,46 +33,103 @@ const WEB_SAFE: [&str; 16] = [
 ];
 
 pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
-    let styles = inline_styles(ctx);
-    let (styles, unique) = styles;
-    let decls: Vec<&Decl> = unique
+    let walked = walk(ctx);
+    let decls: Vec<&Decl> = walked
+        .unique
         .iter()
         .flat_map(|d| d.iter())
         .chain(&ctx.sheet.decls)
         .collect();
     // The palette and the brand fonts are checked where the brand applies; readability always.
     if ctx.input.treatment.brand {
-        off_palette(ctx, &decls, hits);
+        let attributes = walked.bgcolor.into_iter().chain(walked.color);
+        off_palette(ctx, &decls, attributes, hits);
         fonts(ctx, &decls, hits);
     }
-    contrast(ctx, &styles, hits);
+    hits.extend(walked.contrast);
 }
 
-/// Parsed `style=""` declarations by element.
-type Styles = HashMap<NodeId, Rc<Vec<Decl>>>;
+/// What one walk down the document finds.
+struct Walked {
+    /// Each distinct `style=""` parsed, in document order (mrml repeats the same few styles
+    /// many times; each text is parsed once per thread).
+    unique: Vec<Rc<Vec<Decl>>>,
+    /// Colours of `bgcolor=""` attributes, in document order: the text as written and its RGB.
+    bgcolor: Vec<(String, [u8; 3])>,
+    /// Colours of `color=""` attributes (`<font>`), in document order.
+    color: Vec<(String, [u8; 3])>,
+    /// The readability findings (see [`Contrast`]).
+    contrast: Vec<Hit>,
+}
 
-/// Parsed `style=""` of every element that has one (each distinct text parsed once: mrml
-/// repeats the same few styles many times), and each distinct style once, in document order.
-fn inline_styles(ctx: &Ctx) -> (Styles, Vec<Rc<Vec<Decl>>>) {
-    let mut parsed: HashMap<&str, Rc<Vec<Decl>>> = HashMap::new();
-    let mut unique = Vec::new();
-    let map = ctx
-        .doc
-        .select(sel("[style]"))
-        .map(|e| {
-            let style = e.value().attr("style").unwrap_or("");
-            let decls = parsed
-                .entry(style)
-                .or_insert_with(|| {
+/// One walk down the document, without selectors: the inline styles, the colour attributes
+/// and, since each element's look is its parent's with its own styles applied, the contrast
+/// of every text.
+fn walk(ctx: &Ctx) -> Walked {
+    // the cache hands out one `Rc` per distinct text: its address tells styles apart
+    let mut parsed: HashSet<*const Vec<Decl>> = HashSet::new();
+    let mut walked = Walked {
+        unique: Vec::new(),
+        bgcolor: Vec::new(),
+        color: Vec::new(),
+        contrast: Vec::new(),
+    };
+    let mut contrast = Contrast::new(ctx);
+    let mut looks = vec![Look::default()];
+    for edge in ctx.doc.root_element().traverse() {
+        let node = match edge {
+            Edge::Open(node) => node,
+            Edge::Close(node) => {
+                if node.value().is_element() {
+                    looks.pop();
+                }
+                continue;
+            }
+        };
+        let parent = looks.last().copied().unwrap_or_default();
+        match node.value() {
+            Node::Element(element) => {
+                // one pass over the attributes (each `attr()` call interns its name)
+                let (mut style, mut bgcolor, mut color) = (None, None, None);
+                for (name, value) in element.attrs() {
+                    match name {
+                        "style" => style = Some(value),
+                        "bgcolor" => bgcolor = Some(value),
+                        "color" => color = Some(value),
+                        _ => {}
+                    }
+                }
+                let decls = style.map(|style| {
                     let decls = Sheet::parse_inline_cached(style);
-                    unique.push(Rc::clone(&decls));
+                    if parsed.insert(Rc::as_ptr(&decls)) {
+                        walked.unique.push(Rc::clone(&decls));
+                    }
                     decls
-                })
-                .clone();
-            (e.id(), decls)
-        })
-        .collect();
-    (map, unique)
+                });
+                let attribute = |value: Option<&str>, found: &mut Vec<(String, [u8; 3])>| {
+                    let colours = value.map(colour_value).unwrap_or_default();
+                    let first = colours.first().and_then(|c| c.1);
+                    found.extend(
+                        colours
+                            .into_iter()
+                            .filter_map(|(text, rgb)| Some((text, rgb?))),
+                    );
+                    first
+                };
+                let presentational = Presentational {
+                    bgcolor: attribute(bgcolor, &mut walked.bgcolor),
+                    color: attribute(color, &mut walked.color),
+                };
+                let decls = decls.as_deref().map_or(&[][..], |d| d);
+                looks.push(parent.of_child(element.name(), decls, presentational));
+            }
+            Node::Text(text) if !parent.hidden => {
+                contrast.text(ctx, text, parent, &mut walked.contrast);
+            }
+            _ => {}
+        }
+    }
+    walked
 }
 
 fn allowed(ctx: &Ctx, rgb: [u8; 3]) -> bool {
@@ -94,21 +151,17 @@ fn allowed(ctx: &Ctx, rgb: [u8; 3]) -> bool {
             .any(|c| c.as_str() == hex)
 }
 
-fn off_palette(ctx: &Ctx, decls: &[&Decl], hits: &mut Vec<Hit>) {
-    let mut found: Vec<(String, [u8; 3])> = decls
+fn off_palette(
+    ctx: &Ctx,
+    decls: &[&Decl],
+    attributes: impl Iterator<Item = (String, [u8; 3])>,
+    hits: &mut Vec<Hit>,
+) {
+    let found = decls
         .iter()
         .flat_map(|d| d.colours.iter())
         .filter_map(|(text, rgb)| rgb.map(|rgb| (text.clone(), rgb)))
-        .collect();
-    for (attr, selector) in [("bgcolor", "[bgcolor]"), ("color", "[color]")] {
-        for e in ctx.doc.select(sel(selector)) {
-            for (text, rgb) in colour_value(e.value().attr(attr).unwrap_or("")) {
-                if let Some(rgb) = rgb {
-                    found.push((text, rgb));
-                }
-            }
-        }
-    }
+        .chain(attributes);
     let mut seen = BTreeSet::new();
     for (text, rgb) in found {
         if allowed(ctx, rgb) || !seen.insert(rgb) {
@@ -194,6 +247,7 @@ fn is_inherit(family: &str) -> bool {
 
 /// Colour, background, size and weight in effect at an element (from inline styles and
 /// presentational attributes of it and its ancestors).
+#[derive(Clone, Copy, Default)]
 struct Look {
     fg: Option<[u8; 3]>,
     bg: Option<[u8; 3]>,
@@ -202,108 +256,117 @@ struct Look {
     hidden: bool,
 }
 
-fn look(element: ElementRef, styles: &Styles) -> Look {
-    let mut look = Look {
-        fg: None,
-        bg: None,
-        size: None,
-        bold: false,
-        hidden: false,
-    };
-    let mut node = Some(element);
-    while let Some(e) = node {
-        let tag = e.value().name();
-        if matches!(tag, "b" | "strong" | "h1" | "h2" | "h3" | "h4" | "th") {
-            look.bold = true;
-        }
-        if matches!(tag, "head" | "style" | "title" | "script") {
-            look.hidden = true;
-        }
-        for decl in styles.get(&e.id()).into_iter().flat_map(|d| d.iter()) {
+/// The first colour of an element's `bgcolor` and `color` attributes.
+#[derive(Clone, Copy)]
+struct Presentational {
+    bgcolor: Option<[u8; 3]>,
+    color: Option<[u8; 3]>,
+}
+
+impl Look {
+    /// The look of `element` (styled by `decls`) whose parent looks like `self`: what the
+    /// element sets itself, and for the rest what it inherits.
+    fn of_child(&self, tag: &str, decls: &[Decl], attributes: Presentational) -> Look {
+        let mut own = Look {
+            bold: matches!(tag, "b" | "strong" | "h1" | "h2" | "h3" | "h4" | "th"),
+            hidden: matches!(tag, "head" | "style" | "title" | "script"),
+            ..Look::default()
+        };
+        for decl in decls {
             let colour = decl.colours.first().map(|c| c.1);
             match decl.property.as_str() {
-                "color" if look.fg.is_none() => look.fg = colour.flatten(),
-                "background-color" | "background" if look.bg.is_none() => {
-                    look.bg = colour.flatten();
+                "color" if own.fg.is_none() => own.fg = colour.flatten(),
+                "background-color" | "background" if own.bg.is_none() => {
+                    own.bg = colour.flatten();
                 }
-                "font-size" if look.size.is_none() => {
-                    look.size = decl
+                "font-size" if own.size.is_none() => {
+                    own.size = decl
                         .value
                         .strip_suffix("px")
                         .and_then(|v| v.trim().parse().ok());
                 }
                 "font-weight" => {
-                    look.bold |=
+                    own.bold |=
                         decl.value == "bold" || decl.value.parse::<u32>().is_ok_and(|w| w >= 700);
                 }
-                "display" if decl.value.starts_with("none") => look.hidden = true,
-                "opacity" if decl.value == "0" => look.hidden = true,
+                "display" if decl.value.starts_with("none") => own.hidden = true,
+                "opacity" if decl.value == "0" => own.hidden = true,
                 _ => {}
             }
         }
-        if look.bg.is_none() {
-            if let Some(rgb) = e
-                .value()
-                .attr("bgcolor")
-                .and_then(|v| colour_value(v).first().and_then(|c| c.1))
-            {
-                look.bg = Some(rgb);
-            }
+        if own.bg.is_none() {
+            own.bg = attributes.bgcolor;
         }
-        if look.fg.is_none() && tag == "font" {
-            look.fg = e
-                .value()
-                .attr("color")
-                .and_then(|v| colour_value(v).first().and_then(|c| c.1));
+        if own.fg.is_none() && tag == "font" {
+            own.fg = attributes.color;
         }
-        node = e.parent().and_then(ElementRef::wrap);
+        Look {
+            fg: own.fg.or(self.fg),
+            bg: own.bg.or(self.bg),
+            size: own.size.or(self.size),
+            bold: own.bold || self.bold,
+            hidden: own.hidden || self.hidden,
+        }
     }
-    look
 }
 
 /// Readable text in both schemes: the colours as written, and (when the brand has a dark
 /// palette) as the dark scheme repaints them, where text without a colour of its own gets the
 /// dark `text` and `background` roles. A template the brand does not apply to gets no dark
-/// scheme, so only its colours as written are checked.
-fn contrast(ctx: &Ctx, styles: &Styles, hits: &mut Vec<Hit>) {
-    let dark = Scheme::of(ctx.input.brand)
-        .filter(Scheme::has_dark)
-        .filter(|_| ctx.input.treatment.brand);
-    let mut seen = BTreeSet::new();
-    for node in ctx.doc.root_element().descendants() {
-        let Some(text) = node.value().as_text() else {
-            continue;
-        };
-        if text.trim().is_empty() {
-            continue;
+/// scheme, so only its colours as written are checked. Each pair of colours is judged once.
+struct Contrast {
+    dark: Option<Scheme>,
+    seen: HashSet<Pair>,
+    /// The last pair judged: most texts look like the one before.
+    last: Option<Pair>,
+}
+
+/// Text colour, background, large text, dark scheme.
+type Pair = ([u8; 3], [u8; 3], bool, bool);
+
+impl Contrast {
+    fn new(ctx: &Ctx) -> Contrast {
+        let dark = Scheme::of(ctx.input.brand)
+            .filter(Scheme::has_dark)
+            .filter(|_| ctx.input.treatment.brand);
+        Contrast {
+            dark,
+            seen: HashSet::new(),
+            last: None,
         }
-        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
-            continue;
-        };
-        let look = look(parent, styles);
-        if look.hidden {
-            continue;
+    }
+
+    /// Judges one visible text node that looks like `look`.
+    fn text(&mut self, ctx: &Ctx, text: &str, look: Look, hits: &mut Vec<Hit>) {
+        if text.trim().is_empty() {
+            return;
         }
         let size = look.size.unwrap_or(16.0);
         let large = size >= 24.0 || (look.bold && size >= 18.66);
         let fg = look.fg.unwrap_or([0, 0, 0]);
         let bg = look.bg.unwrap_or([255, 255, 255]);
-        let mut pairs = vec![(fg, bg, false)];
-        if let Some(dark) = &dark {
+        if self.first_time((fg, bg, large, false)) {
+            check_pair(ctx, text, [fg, bg], large, false, hits);
+        }
+        if let Some(dark) = &self.dark {
             let repaint = |c: Option<[u8; 3]>, paint, default| {
                 c.map_or(default, |c| dark.dark_of(paint, c).unwrap_or(c))
             };
-            pairs.push((
-                repaint(look.fg, Paint::Text, dark.default_text()),
-                repaint(look.bg, Paint::Background, dark.default_background()),
-                true,
-            ));
-        }
-        for (fg, bg, in_dark) in pairs {
-            if seen.insert((fg, bg, large, in_dark)) {
-                check_pair(ctx, text, [fg, bg], large, in_dark, hits);
+            let fg = repaint(look.fg, Paint::Text, dark.default_text());
+            let bg = repaint(look.bg, Paint::Background, dark.default_background());
+            if self.first_time((fg, bg, large, true)) {
+                check_pair(ctx, text, [fg, bg], large, true, hits);
             }
         }
+    }
+
+    /// Whether `pair` has not been judged in this email yet.
+    fn first_time(&mut self, pair: Pair) -> bool {
+        if self.last == Some(pair) {
+            return false;
+        }
+        self.last = Some(pair);
+        self.seen.insert(pair)
     }
 }
 

@@ -3,12 +3,13 @@
 //! checked against caniemail's data for Gmail, Outlook, Apple Mail and Yahoo. One warning per
 //! feature per email, naming the clients that do not support it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use super::css::Sheet;
+use super::css::{Decl, Sheet};
 use super::markup::Tag;
 use super::{Ctx, Hit};
 
@@ -57,16 +58,20 @@ pub fn snapshot_date() -> &'static str {
 
 /// What the author wrote: their CSS and their HTML tags.
 struct Authored<'t> {
-    sheet: Sheet,
+    /// The `<mj-style>` blocks (remembered across emails: a template's are the same in all).
+    sheet: Rc<Sheet>,
+    /// The `style=""` attributes of the tags (each distinct text parsed once per thread).
+    inline: Vec<Rc<Vec<Decl>>>,
     tags: Vec<&'t Tag>,
 }
 
 pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     let authored = authored(ctx.input.mjml, &ctx.tags);
+    let index = Index::of(&authored);
     for feature in &DATA.features {
         if feature.unsupported.is_empty()
             || degrades_gracefully(&feature.slug)
-            || !matches(&feature.pattern, &authored)
+            || !matches(&feature.pattern, &authored, &index)
         {
             continue;
         }
@@ -96,12 +101,12 @@ fn degrades_gracefully(slug: &str) -> bool {
 }
 
 fn authored<'t>(mjml: &str, tags: &'t [Tag]) -> Authored<'t> {
-    let mut sheet = Sheet::default();
-    for tag in tags {
-        if let Some(style) = tag.attr("style") {
-            sheet.decls.extend(Sheet::parse_inline(style));
-        }
-    }
+    let inline = tags
+        .iter()
+        .filter_map(|tag| tag.attr("style"))
+        .map(Sheet::parse_inline_cached)
+        .collect();
+    let mut blocks = Vec::new();
     let mut from = 0;
     while let Some(start) = mjml[from..].find("<mj-style") {
         let open_end = mjml[from + start..]
@@ -110,46 +115,92 @@ fn authored<'t>(mjml: &str, tags: &'t [Tag]) -> Authored<'t> {
         let close = mjml[open_end..]
             .find("</mj-style>")
             .map_or(mjml.len(), |e| open_end + e);
-        sheet.extend(Sheet::parse(&mjml[open_end..close]));
+        blocks.push(mjml[open_end..close].to_string());
         from = close.max(open_end);
     }
     let tags = tags
         .iter()
         .filter(|t| !t.name.starts_with("mj-") && t.name != "mjml")
         .collect();
-    Authored { sheet, tags }
+    Authored {
+        sheet: Sheet::parse_blocks_cached(&blocks),
+        inline,
+        tags,
+    }
 }
 
-fn matches(p: &Pattern, a: &Authored) -> bool {
-    if !p.any_of.is_empty() {
-        return p.any_of.iter().any(|q| matches(q, a));
+/// What the author wrote, as sets to look features up in: each of caniemail's few hundred
+/// patterns is one lookup instead of a pass over every declaration and tag.
+#[derive(Default)]
+struct Index<'a> {
+    properties: HashSet<&'a str>,
+    property_idents: HashSet<(&'a str, &'a str)>,
+    idents: HashSet<&'a str>,
+    important: bool,
+    functions: HashSet<&'a str>,
+    units: HashSet<&'a str>,
+    tags: HashMap<&'a str, Vec<&'a Tag>>,
+    attributes: HashSet<&'a str>,
+}
+
+impl<'a> Index<'a> {
+    fn of(authored: &'a Authored) -> Index<'a> {
+        let mut index = Index::default();
+        let inline = authored.inline.iter().flat_map(|d| d.iter());
+        for decl in authored.sheet.decls.iter().chain(inline) {
+            index.properties.insert(&decl.property);
+            index.important |= decl.important;
+            for ident in &decl.idents {
+                index.idents.insert(ident);
+                index.property_idents.insert((&decl.property, ident));
+            }
+            index
+                .functions
+                .extend(decl.functions.iter().map(String::as_str));
+            index.units.extend(decl.units.iter().map(String::as_str));
+        }
+        for tag in &authored.tags {
+            index.tags.entry(&tag.name).or_default().push(tag);
+            index
+                .attributes
+                .extend(tag.attrs.iter().map(|(name, _)| name.as_str()));
+        }
+        index
     }
-    let decls = &a.sheet.decls;
+}
+
+fn matches(p: &Pattern, a: &Authored, index: &Index) -> bool {
+    if !p.any_of.is_empty() {
+        return p.any_of.iter().any(|q| matches(q, a, index));
+    }
     if let Some(property) = &p.property {
-        return decls.iter().any(|d| {
-            &d.property == property && p.value.as_ref().is_none_or(|v| d.idents.contains(v))
-        });
+        return match &p.value {
+            Some(value) => index
+                .property_idents
+                .contains(&(property.as_str(), value.as_str())),
+            None => index.properties.contains(property.as_str()),
+        };
     }
     if let Some(element) = &p.element {
-        return a.tags.iter().any(|t| {
-            &t.name == element
-                && p.attribute.as_ref().is_none_or(|attr| {
-                    t.attr(attr).is_some_and(|v| {
-                        p.value
-                            .as_ref()
-                            .is_none_or(|want| v.eq_ignore_ascii_case(want))
-                    })
+        let tags = index.tags.get(element.as_str()).into_iter().flatten();
+        return tags.into_iter().any(|t| {
+            p.attribute.as_ref().is_none_or(|attr| {
+                t.attr(attr).is_some_and(|v| {
+                    p.value
+                        .as_ref()
+                        .is_none_or(|want| v.eq_ignore_ascii_case(want))
                 })
+            })
         });
     }
     if let Some(attribute) = &p.attribute {
-        return a.tags.iter().any(|t| t.attr(attribute).is_some());
+        return index.attributes.contains(attribute.as_str());
     }
     if let Some(value) = &p.value {
-        return decls.iter().any(|d| d.idents.contains(value));
+        return index.idents.contains(value.as_str());
     }
     if p.important {
-        return decls.iter().any(|d| d.important);
+        return index.important;
     }
     if let Some(at_rule) = &p.at_rule {
         return a.sheet.at_rules.iter().any(|r| {
@@ -165,10 +216,10 @@ fn matches(p: &Pattern, a: &Authored) -> bool {
         return a.sheet.pseudos.contains(pseudo);
     }
     if let Some(function) = &p.function {
-        return decls.iter().any(|d| d.functions.contains(function));
+        return index.functions.contains(function.as_str());
     }
     if let Some(unit) = &p.unit {
-        return decls.iter().any(|d| d.units.contains(unit));
+        return index.units.contains(unit.as_str());
     }
     false
 }

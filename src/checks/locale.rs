@@ -6,6 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use ego_tree::iter::Edge;
+use scraper::{ElementRef, Node};
 use serde_json::Value;
 
 use super::{Ctx, Hit};
@@ -157,15 +159,16 @@ fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
     let Some(own) = whatlang_lang(&expected) else {
         return;
     };
-    let mut omit: Vec<String> = fallbacks(input)
+    let pieces: Vec<String> = fallbacks(input)
         .into_iter()
         .flat_map(|(_, text)| literal_pieces(text))
         .collect();
-    omit.extend(labels(&Value::Object(ctx.input.data.clone())));
-    omit.extend(labels(
-        &serde_json::to_value(ctx.input.brand).unwrap_or(Value::Null),
-    ));
-    omit.extend(input.formatted.iter().cloned());
+    let brand = serde_json::to_value(ctx.input.brand).unwrap_or(Value::Null);
+    let mut omit: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    for value in ctx.input.data.values().chain([&brand]) {
+        labels(value, &mut omit);
+    }
+    omit.extend(input.formatted.iter().map(String::as_str));
     omit.sort_by_key(|piece| std::cmp::Reverse(piece.len()));
     let mut reported = BTreeSet::new();
     let long_enough = |text: &str| {
@@ -180,10 +183,8 @@ fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
         }
         let judged = omit
             .iter()
-            .filter(|piece| passage.contains(piece.as_str()))
-            .fold(passage.clone(), |text, piece| {
-                text.replace(piece.as_str(), " ")
-            });
+            .filter(|piece| passage.contains(*piece))
+            .fold(passage.clone(), |text, piece| text.replace(piece, " "));
         if !long_enough(&judged) {
             continue;
         }
@@ -217,14 +218,33 @@ fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
 /// rows of labels, not prose), the subject and preheader, and a hand-written text part's
 /// paragraphs (a derived one repeats the HTML).
 pub(super) fn passages(ctx: &Ctx, own_text: bool) -> Vec<String> {
-    let blocks = super::sel("p, li, h1, h2, h3, h4, h5, h6, blockquote");
-    let mut out: Vec<String> = ctx
-        .doc
-        .select(blocks)
-        // Only the innermost blocks: an element's `select` yields its descendants.
-        .filter(|el| el.select(blocks).next().is_none())
-        .map(|el| el.text().collect::<Vec<_>>().join(" "))
-        .collect();
+    const BLOCKS: [&str; 9] = ["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"];
+    let is_block = |node: &ego_tree::NodeRef<Node>| matches!(node.value(), Node::Element(el) if BLOCKS.contains(&el.name()));
+    // Only the innermost blocks, in document order: one walk, each open block remembering
+    // whether a block opened inside it.
+    let mut out: Vec<String> = Vec::new();
+    let mut open: Vec<bool> = Vec::new();
+    for edge in ctx.doc.root_element().traverse() {
+        match edge {
+            Edge::Open(node) if is_block(&node) => {
+                if let Some(outer) = open.last_mut() {
+                    *outer = true;
+                }
+                open.push(false);
+            }
+            Edge::Close(node) if is_block(&node) => {
+                let has_inner = open.pop().unwrap_or(true);
+                if let Some(outer) = open.last_mut() {
+                    *outer = true;
+                }
+                if !has_inner {
+                    let el = ElementRef::wrap(node).map(|el| el.text().collect::<Vec<_>>());
+                    out.push(el.unwrap_or_default().join(" "));
+                }
+            }
+            _ => {}
+        }
+    }
     out.push(ctx.input.subject.to_string());
     out.push(ctx.input.preheader.to_string());
     if own_text {
@@ -237,13 +257,13 @@ pub(super) fn passages(ctx: &Ctx, own_text: bool) -> Vec<String> {
 }
 
 /// Short data values (names, address lines, product names): left out of language judging.
-fn labels(value: &Value) -> Vec<String> {
-    keys::strings(value)
-        .into_iter()
-        .map(|(_, text)| text.trim())
-        .filter(|text| !text.is_empty() && text.split_whitespace().count() < LABEL_WORDS)
-        .map(str::to_string)
-        .collect()
+fn labels<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
+    super::string_leaves(value, &mut |text| {
+        let text = text.trim();
+        if !text.is_empty() && text.split_whitespace().count() < LABEL_WORDS {
+            out.push(text);
+        }
+    });
 }
 
 /// The literal parts of a locale string around its `{placeholders}` and the `#` that `plural`

@@ -486,6 +486,16 @@ pub fn severity_of(
         .unwrap_or(Severity::Error)
 }
 
+/// Calls `f` with every string in `value`, however deep.
+pub(super) fn string_leaves<'v>(value: &'v Value, f: &mut dyn FnMut(&'v str)) {
+    match value {
+        Value::String(text) => f(text),
+        Value::Array(items) => items.iter().for_each(|item| string_leaves(item, f)),
+        Value::Object(map) => map.values().for_each(|item| string_leaves(item, f)),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

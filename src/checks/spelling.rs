@@ -120,7 +120,7 @@ fn not_in_data<'w>(ctx: &Ctx, input: &LocaleInput, unknown: Vec<&'w str>) -> Vec
         .collect();
     let mut strike = |text: &str| strike_words_of(text, &mut left);
     for value in ctx.input.data.values() {
-        string_leaves(value, &mut strike);
+        super::string_leaves(value, &mut strike);
     }
     input.formatted.iter().for_each(|text| strike(text));
     for (_, text) in fallbacks(input) {
@@ -128,7 +128,7 @@ fn not_in_data<'w>(ctx: &Ctx, input: &LocaleInput, unknown: Vec<&'w str>) -> Vec
     }
     if !left.is_empty() {
         let brand = serde_json::to_value(ctx.input.brand).unwrap_or(Value::Null);
-        string_leaves(&brand, &mut |text| strike_words_of(text, &mut left));
+        super::string_leaves(&brand, &mut |text| strike_words_of(text, &mut left));
     }
     left.into_iter().map(|(word, _)| word).collect()
 }
@@ -140,16 +140,6 @@ fn strike_words_of(text: &str, left: &mut Vec<(&str, String)>) {
     }
     for word in spelling::words(text) {
         left.retain(|(_, lower)| !word.chars().flat_map(char::to_lowercase).eq(lower.chars()));
-    }
-}
-
-/// Calls `f` with every string in `value`, however deep.
-fn string_leaves(value: &Value, f: &mut dyn FnMut(&str)) {
-    match value {
-        Value::String(text) => f(text),
-        Value::Array(items) => items.iter().for_each(|item| string_leaves(item, f)),
-        Value::Object(map) => map.values().for_each(|item| string_leaves(item, f)),
-        _ => {}
     }
 }
 

@@ -84,12 +84,13 @@ fn normalise(text: &str) -> String {
 /// data is data, and a customer named `{{x}}` is not a template error.
 fn unrendered(text: &str, from_data: &[String]) -> Option<String> {
     let mut offset = 0;
-    while let Some(found) = ["{{", "{%"]
-        .iter()
-        .filter_map(|m| text[offset..].find(m))
-        .min()
-    {
+    // every `{` in turn (a fast byte search), kept when `{` or `%` follows
+    while let Some(found) = text[offset..].find('{') {
         let start = offset + found;
+        offset = start + 1;
+        if !matches!(text.as_bytes().get(start + 1), Some(b'{' | b'%')) {
+            continue;
+        }
         let rest = &text[start..];
         offset = start + 2;
         if from_data.iter().any(|tail| starts_with_data(rest, tail)) {
