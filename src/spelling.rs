@@ -255,6 +255,26 @@ fn zero_flag_renumbered(aff: &str, dic: &str) -> (String, String) {
 }
 
 impl Speller {
+    /// The words of `words` not spelled correctly, in order: like [`Speller::check`] on each,
+    /// with one lock of the remembered answers for all of an email's words.
+    pub fn unknown<'w>(&self, words: impl IntoIterator<Item = &'w str>) -> Vec<&'w str> {
+        let mut answers: Vec<(&str, Option<bool>)> = match self.checked.lock() {
+            Ok(checked) => words
+                .into_iter()
+                .map(|word| (word, checked.get(word).copied()))
+                .collect(),
+            Err(_) => words.into_iter().map(|word| (word, None)).collect(),
+        };
+        for (word, known) in answers.iter_mut().filter(|(_, known)| known.is_none()) {
+            *known = Some(self.check(word));
+        }
+        answers
+            .into_iter()
+            .filter(|(_, known)| *known == Some(false))
+            .map(|(word, _)| word)
+            .collect()
+    }
+
     /// Whether `word` is spelled correctly (see the module documentation for what passes).
     pub fn check(&self, word: &str) -> bool {
         if let Some(known) = self.checked.lock().ok().and_then(|c| c.get(word).copied()) {
@@ -306,7 +326,10 @@ impl Speller {
 pub fn words(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for chunk in text.split_whitespace() {
-        if chunk.contains("://") || chunk.contains('@') || chunk.starts_with("www.") {
+        // a chunk with a digit has no word worth checking (FH-104726, 4,95)
+        let with_digits = chunk.bytes().any(|b| b.is_ascii_digit());
+        if with_digits || chunk.contains("://") || chunk.contains('@') || chunk.starts_with("www.")
+        {
             continue;
         }
         let mut start = None;
@@ -320,23 +343,22 @@ pub fn words(text: &str) -> Vec<&str> {
                 continue;
             }
             if let Some(s) = start.take() {
-                push_word(&chunk[s..at], chunk, &mut out);
+                push_word(&chunk[s..at], &mut out);
             }
         }
         if let Some(s) = start {
-            push_word(&chunk[s..], chunk, &mut out);
+            push_word(&chunk[s..], &mut out);
         }
     }
     out
 }
 
-fn push_word<'a>(word: &'a str, chunk: &str, out: &mut Vec<&'a str>) {
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+fn push_word<'a>(word: &'a str, out: &mut Vec<&'a str>) {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).take(2).count();
     // An acronym, also with a suffix after an apostrophe (KDV'ye).
     let stem = word.split(['\'', '’']).next().unwrap_or(word);
     let capitals = stem.chars().all(|c| !c.is_lowercase());
-    let with_digits = chunk.chars().any(|c| c.is_ascii_digit());
-    if letters > 1 && !capitals && !with_digits {
+    if letters > 1 && !capitals {
         out.push(word);
     }
 }

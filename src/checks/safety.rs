@@ -71,11 +71,15 @@ fn visible_text(ctx: &Ctx) -> String {
         }
     }
     for line in input.text.lines() {
-        let words: Vec<&str> = line
+        let words = line
             .split(' ')
-            .filter(|w| !w.contains("://") && !w.starts_with("mailto:"))
-            .collect();
-        out.push_str(&words.join(" "));
+            .filter(|w| !w.contains("://") && !w.starts_with("mailto:"));
+        for (i, word) in words.enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
         out.push('\n');
     }
     out
@@ -100,7 +104,9 @@ fn mask(text: &str) -> String {
 /// The first run of 13–19 digits (single spaces or hyphens allowed between groups) that
 /// passes the Luhn check, as written.
 fn card_number(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
+    // Bytes: everything it looks for is ASCII, and a multi-byte character is no digit or
+    // letter either way, so runs start and end on character boundaries.
+    let chars = text.as_bytes();
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_alphanumeric()) {
@@ -112,16 +118,14 @@ fn card_number(text: &str) -> Option<String> {
         let mut groups = vec![0usize];
         while j < chars.len() {
             if chars[j].is_ascii_digit() {
-                digits.push(chars[j].to_digit(10).unwrap_or(0));
+                digits.push(u32::from(chars[j] - b'0'));
                 if let Some(last) = groups.last_mut() {
                     *last += 1;
                 }
                 j += 1;
-            } else if (chars[j] == ' ' || chars[j] == '-')
-                && chars.get(j + 1).is_some_and(char::is_ascii_digit)
-                && chars
-                    .get(j.wrapping_sub(1))
-                    .is_some_and(char::is_ascii_digit)
+            } else if (chars[j] == b' ' || chars[j] == b'-')
+                && chars.get(j + 1).is_some_and(u8::is_ascii_digit)
+                && chars.get(j.wrapping_sub(1)).is_some_and(u8::is_ascii_digit)
             {
                 groups.push(0);
                 j += 1;
@@ -133,10 +137,10 @@ fn card_number(text: &str) -> Option<String> {
         // Cards are printed whole or in groups of 3–6 (4-4-4-4, 4-6-5); a number after `+`
         // is a phone number.
         let grouped = groups.len() == 1 || groups.iter().all(|g| (3..=6).contains(g));
-        let phone = i > 0 && chars[i - 1] == '+';
+        let phone = i > 0 && chars[i - 1] == b'+';
         let card = (13..=19).contains(&digits.len()) && luhn(&digits);
         if ends_clean && grouped && !phone && card {
-            return Some(chars[i..j].iter().collect());
+            return Some(text[i..j].to_string());
         }
         i = j.max(i + 1);
     }
@@ -164,7 +168,8 @@ pub(crate) fn luhn(digits: &[u32]) -> bool {
 /// The first IBAN (country code, check digits, 11–30 more characters, spaces allowed between
 /// groups) whose mod-97 check passes, as written.
 fn iban(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
+    // Bytes, as in `card_number`.
+    let chars = text.as_bytes();
     for i in 0..chars.len().saturating_sub(15) {
         let starts = chars[i].is_ascii_uppercase()
             && chars[i + 1].is_ascii_uppercase()
@@ -180,10 +185,10 @@ fn iban(text: &str) -> Option<String> {
         while j < chars.len() && compact.len() < 34 {
             let c = chars[j];
             if c.is_ascii_digit() || c.is_ascii_uppercase() {
-                compact.push(c);
+                compact.push(char::from(c));
                 j += 1;
                 ends.push((compact.clone(), j));
-            } else if c == ' ' && chars.get(j + 1).is_some_and(|n| n.is_ascii_alphanumeric()) {
+            } else if c == b' ' && chars.get(j + 1).is_some_and(|n| n.is_ascii_alphanumeric()) {
                 j += 1;
             } else {
                 break;
@@ -192,7 +197,7 @@ fn iban(text: &str) -> Option<String> {
         for (candidate, end) in ends.iter().rev() {
             let boundary = !chars.get(*end).is_some_and(|c| c.is_ascii_alphanumeric());
             if candidate.len() >= 15 && boundary && mod97(candidate) == 1 {
-                return Some(chars[i..*end].iter().collect());
+                return Some(text[i..*end].to_string());
             }
         }
     }
@@ -255,6 +260,19 @@ mod tests {
 
     fn rules(body: &str) -> Vec<String> {
         TestEmail::with_body(body).rules("safety.")
+    }
+
+    #[test]
+    fn numbers_between_non_ascii_letters_are_found_and_quoted_whole() {
+        // the scan reads bytes: runs must still start and end on character boundaries
+        let card = super::card_number("Kartı №4111 1111 1111 1111 ile ödendi");
+        assert_eq!(card.as_deref(), Some("4111 1111 1111 1111"));
+        assert_eq!(
+            super::card_number("ş4111111111111111"),
+            Some("4111111111111111".into())
+        );
+        let iban = super::iban("Hesabınız:GB82 WEST 1234 5698 7654 32 çıktı");
+        assert_eq!(iban.as_deref(), Some("GB82 WEST 1234 5698 7654 32"));
     }
 
     #[test]

@@ -41,17 +41,13 @@ fn misspellings(ctx: &Ctx, input: &LocaleInput, speller: &Speller, hits: &mut Ve
     let text = visible_text(ctx);
     // each word once, whatever its case (most words are already lowercase: no allocation)
     let mut seen = HashSet::new();
-    let unknown: Vec<&str> = spelling::words(&text)
-        .into_iter()
-        .filter(|word| {
-            seen.insert(if word.chars().any(char::is_uppercase) {
-                Cow::Owned(word.to_lowercase())
-            } else {
-                Cow::Borrowed(*word)
-            })
+    let unknown = speller.unknown(spelling::words(&text).into_iter().filter(|word| {
+        seen.insert(if word.chars().any(char::is_uppercase) {
+            Cow::Owned(word.to_lowercase())
+        } else {
+            Cow::Borrowed(*word)
         })
-        .filter(|word| !speller.check(word))
-        .collect();
+    }));
     if unknown.is_empty() {
         return;
     }
