@@ -39,7 +39,13 @@ pub struct Speller {
     /// Words already checked and whether they passed: every email of a template has the same
     /// static words, and affix rules (Turkish above all) make a check costly.
     checked: Mutex<HashMap<String, bool>>,
+    /// Corrections already found: Hunspell's suggestion search costs milliseconds a word, and
+    /// a misspelling in a shared footer shows in every email.
+    suggested: Mutex<HashMap<String, Vec<String>>>,
 }
+
+/// Most suggestions a speller remembers; past it, it starts again.
+const MAX_SUGGESTIONS_REMEMBERED: usize = 2_000;
 
 /// Most words a speller remembers; past it, it starts again.
 const MAX_REMEMBERED: usize = 50_000;
@@ -128,6 +134,7 @@ pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Arc<Speller>, String>
         name,
         file: dic,
         checked: Mutex::new(HashMap::new()),
+        suggested: Mutex::new(HashMap::new()),
     });
     if let Ok(mut cache) = CACHE.lock() {
         cache
@@ -312,11 +319,25 @@ impl Speller {
                     .all(|part| self.dictionary.check(part)))
     }
 
-    /// Up to three corrections for `word`.
+    /// Up to three corrections for `word` (the same ones for the whole run: remembered).
     pub fn suggest(&self, word: &str) -> Vec<String> {
+        if let Some(known) = self
+            .suggested
+            .lock()
+            .ok()
+            .and_then(|s| s.get(word).cloned())
+        {
+            return known;
+        }
         let mut out = Vec::new();
         self.dictionary.suggest(word, &mut out);
         out.truncate(3);
+        if let Ok(mut suggested) = self.suggested.lock() {
+            if suggested.len() >= MAX_SUGGESTIONS_REMEMBERED {
+                suggested.clear();
+            }
+            suggested.insert(word.to_string(), out.clone());
+        }
         out
     }
 }
