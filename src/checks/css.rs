@@ -2,9 +2,12 @@
 //! `cssparser` (the tokenizer browsers' engines share) and flattened into declarations, at-rules
 //! and selector pseudo-classes. No selector matching or cascade: the rules only ask what is used.
 
+use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::rc::Rc;
+use std::thread::LocalKey;
 
 use cssparser::{Parser, ParserInput, Token};
 
@@ -69,48 +72,24 @@ impl Sheet {
     /// [`Sheet::parse_inline`], remembered per thread across emails: mrml writes the same
     /// few hundred `style` attributes into every email of a project.
     pub fn parse_inline_cached(css: &str) -> Rc<Vec<Decl>> {
-        /// Entries kept before the cache starts over (bounds a long watch session).
-        const LIMIT: usize = 8192;
         thread_local! {
-            static CACHE: RefCell<HashMap<String, Rc<Vec<Decl>>>> = RefCell::default();
+            static CACHE: Cache<String, Vec<Decl>> = RefCell::default();
         }
-        CACHE.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if let Some(found) = cache.get(css) {
-                return Rc::clone(found);
-            }
-            if cache.len() >= LIMIT {
-                cache.clear();
-            }
-            let decls = Rc::new(Sheet::parse_inline(css));
-            cache.insert(css.to_string(), Rc::clone(&decls));
-            decls
-        })
+        remembered(&CACHE, css, 8192, || Sheet::parse_inline(css))
     }
 
     /// The sheet of all of an email's `<style>` blocks, remembered per thread across emails:
     /// every email of a template carries the same head styles, and tokenizing them was a tenth
     /// of the rules' time.
     pub fn parse_blocks_cached(blocks: &[String]) -> Rc<Sheet> {
-        /// Sets of blocks kept before the cache starts over (bounds a long watch session).
-        const LIMIT: usize = 256;
         thread_local! {
-            static CACHE: RefCell<HashMap<Vec<String>, Rc<Sheet>>> = RefCell::default();
+            static CACHE: Cache<Vec<String>, Sheet> = RefCell::default();
         }
-        CACHE.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if let Some(found) = cache.get(blocks) {
-                return Rc::clone(found);
-            }
-            if cache.len() >= LIMIT {
-                cache.clear();
-            }
+        remembered(&CACHE, blocks, 256, || {
             let mut sheet = Sheet::default();
             for block in blocks {
                 sheet.extend(Sheet::parse(block));
             }
-            let sheet = Rc::new(sheet);
-            cache.insert(blocks.to_vec(), Rc::clone(&sheet));
             sheet
         })
     }
@@ -121,6 +100,35 @@ impl Sheet {
         self.at_rules.extend(other.at_rules);
         self.pseudos.extend(other.pseudos);
     }
+}
+
+/// A per-thread cache of parsed CSS, keyed by its text.
+type Cache<K, V> = RefCell<HashMap<K, Rc<V>>>;
+
+/// The value for `key` in `cache`, made with `make` the first time. The cache starts over once
+/// it holds `limit` entries, which bounds a long watch or serve session.
+fn remembered<K, Q, V>(
+    cache: &'static LocalKey<Cache<K, V>>,
+    key: &Q,
+    limit: usize,
+    make: impl FnOnce() -> V,
+) -> Rc<V>
+where
+    K: Borrow<Q> + Eq + Hash,
+    Q: ToOwned<Owned = K> + Eq + Hash + ?Sized,
+{
+    cache.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(found) = cache.get(key) {
+            return Rc::clone(found);
+        }
+        if cache.len() >= limit {
+            cache.clear();
+        }
+        let value = Rc::new(make());
+        cache.insert(key.to_owned(), Rc::clone(&value));
+        value
+    })
 }
 
 /// Parses items until the end of the current block: declarations (`a: b;`), qualified rules

@@ -183,38 +183,24 @@ fn mark(dom: &RcDom, element: &html2text::Handle) {
 }
 
 /// A kept comment as text where a table has no place for text: a row of its own between rows,
-/// a cell of its own between cells.
+/// a cell of its own between cells. html2text reads rows only inside a row group, so a comment
+/// straight under `<table>` (MJML's mj-table puts one before its `<tbody>`) gets a group too.
 fn kept_comment(dom: &RcDom, parent: &html2text::Handle, text: &str) {
-    let element = |name: &str| {
-        dom.create_element(
+    let wrappers: &[&str] = match parent.element_name().as_deref() {
+        Some("table") => &["tbody", "tr", "td"],
+        Some("tbody" | "thead" | "tfoot") => &["tr", "td"],
+        Some("tr") => &["td"],
+        _ => &[],
+    };
+    let holder = wrappers.iter().fold(parent.clone(), |outer, name| {
+        let inner = dom.create_element(
             qual_name("http://www.w3.org/1999/xhtml", name),
             Vec::new(),
             ElementFlags::default(),
-        )
-    };
-    let holder = match parent.element_name().as_deref() {
-        // html2text reads rows only inside a row group: a comment straight under `<table>`
-        // (MJML's mj-table puts one before its `<tbody>`) gets a group of its own.
-        Some("table") => {
-            let (group, row, cell) = (element("tbody"), element("tr"), element("td"));
-            dom.append(parent, NodeOrText::AppendNode(group.clone()));
-            dom.append(&group, NodeOrText::AppendNode(row.clone()));
-            dom.append(&row, NodeOrText::AppendNode(cell.clone()));
-            cell
-        }
-        Some("tbody" | "thead" | "tfoot") => {
-            let (row, cell) = (element("tr"), element("td"));
-            dom.append(parent, NodeOrText::AppendNode(row.clone()));
-            dom.append(&row, NodeOrText::AppendNode(cell.clone()));
-            cell
-        }
-        Some("tr") => {
-            let cell = element("td");
-            dom.append(parent, NodeOrText::AppendNode(cell.clone()));
-            cell
-        }
-        _ => parent.clone(),
-    };
+        );
+        dom.append(&outer, NodeOrText::AppendNode(inner.clone()));
+        inner
+    });
     dom.append(&holder, NodeOrText::AppendText(text.into()));
 }
 
