@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::target::MARKER;
 use super::{MAX_MANIFEST_BYTES, WriteError};
@@ -31,11 +31,12 @@ pub(super) fn carry_over(
     let Some(Value::Array(emails)) = manifest.get("emails") else {
         return Ok(None);
     };
-    let kept: Vec<Value> = emails
+    let mut kept: Vec<Value> = emails
         .iter()
         .filter(|e| id_of(e).is_some_and(|(t, l, _)| !selected(selection, &t, &l)))
         .cloned()
         .collect();
+    kept.sort_by_key(|e| id_of(e).unwrap_or_default());
     let folders: BTreeSet<(String, String)> = emails
         .iter()
         .filter_map(id_of)
@@ -63,13 +64,20 @@ pub(super) fn carry_over(
     Ok(Some(kept))
 }
 
-/// Adds `kept` entries to the new manifest's emails, sorted by template, locale, fixture.
-pub(super) fn merge(manifest: &mut Map<String, Value>, kept: Vec<Value>) {
-    let Some(Value::Array(emails)) = manifest.get_mut("emails") else {
-        return;
-    };
-    emails.extend(kept);
-    emails.sort_by_key(|e| id_of(e).unwrap_or_default());
+/// The new build's manifest entries with the `kept` ones of the previous bundle, sorted by
+/// template, locale, fixture (both are sorted already, so this is one merge pass).
+pub(super) fn merged(
+    new: impl Iterator<Item = Value>,
+    kept: impl Iterator<Item = Value>,
+) -> impl Iterator<Item = Value> {
+    let (mut new, mut kept) = (new.peekable(), kept.peekable());
+    std::iter::from_fn(move || match (new.peek(), kept.peek()) {
+        (Some(a), Some(b)) if id_of(b).unwrap_or_default() < id_of(a).unwrap_or_default() => {
+            kept.next()
+        }
+        (Some(_), _) => new.next(),
+        (None, _) => kept.next(),
+    })
 }
 
 /// Template, locale and fixture of a manifest entry, when all three are safe names.

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::target::{self, MARKER, MARKER_TEXT, Target};
@@ -98,29 +99,38 @@ impl Staging {
             out: out.clone(),
             ..Committed::default()
         };
-        let mut entries = match serde_json::to_value(manifest) {
-            Ok(Value::Object(map)) => map,
-            _ => serde_json::Map::new(),
-        };
         let filtered = !selection.templates.is_empty() || !selection.locales.is_empty();
+        let mut kept = Vec::new();
         if filtered {
             match carry::carry_over(&out, &self.tmp, selection)? {
-                Some(kept) => {
-                    committed.kept = kept.len();
-                    carry::merge(&mut entries, kept);
+                Some(previous) => {
+                    committed.kept = previous.len();
+                    kept = previous;
                 }
                 None => committed.partial = true,
             }
         }
-        let mut bytes = serde_json::to_vec_pretty(&entries).unwrap_or_default();
-        bytes.push(b'\n');
-        self.write(&[("manifest.json".to_string(), bytes)])?;
+        self.write_manifest(manifest, kept)?;
         let previous = swap::exchange(&self.tmp, &self.target)?;
         self.committed = true;
         if let Some(previous) = previous {
             let _ = std::fs::remove_dir_all(previous);
         }
         Ok(committed)
+    }
+
+    /// Writes `manifest.json` entry by entry, with the `kept` entries of a filtered build
+    /// merged in order: a build of many thousand emails never holds the whole manifest, as a
+    /// JSON tree or as text, in memory.
+    fn write_manifest(&self, manifest: &Manifest, kept: Vec<Value>) -> Result<(), WriteError> {
+        let path = self.inside("manifest.json")?;
+        let file = File::create(&path).map_err(WriteError::io(&path))?;
+        let mut writer = std::io::BufWriter::new(file);
+        serde_json::to_writer_pretty(&mut writer, &Streamed { manifest, kept })
+            .map_err(std::io::Error::from)
+            .and_then(|()| writer.write_all(b"\n"))
+            .and_then(|()| writer.flush())
+            .map_err(WriteError::io(&path))
     }
 
     /// The folder the bundle will replace.
@@ -134,6 +144,50 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
+    }
+}
+
+/// The manifest as it is written: its keys in alphabetical order, as in every manifest so
+/// far, and each email's entry turned into JSON only when its turn comes.
+struct Streamed<'a> {
+    manifest: &'a Manifest,
+    kept: Vec<Value>,
+}
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let emails = self
+            .manifest
+            .emails
+            .iter()
+            .map(|entry| serde_json::to_value(entry).unwrap_or(Value::Null));
+        let emails = carry::merged(emails, self.kept.iter().cloned());
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("emails", &Once::new(emails))?;
+        map.serialize_entry("generator", &self.manifest.generator)?;
+        map.serialize_entry("schema_version", &self.manifest.schema_version)?;
+        if !self.manifest.templates.is_empty() {
+            let templates = serde_json::to_value(&self.manifest.templates)
+                .map_err(serde::ser::Error::custom)?;
+            map.serialize_entry("templates", &templates)?;
+        }
+        map.end()
+    }
+}
+
+/// A sequence serialised from an iterator, once.
+struct Once<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> Once<I> {
+    fn new(items: I) -> Once<I> {
+        Once(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = Value>> Serialize for Once<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take();
+        serializer.collect_seq(items.into_iter().flatten())
     }
 }
 
@@ -387,5 +441,43 @@ mod tests {
             })
             .collect();
         assert_eq!(ids, ["a/en/x", "a/tr/x", "b/en/x"]);
+    }
+
+    #[test]
+    fn the_manifest_is_written_as_one_alphabetical_json_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let emails = [("a", "en", "x"), ("a", "tr", "x")];
+        build(&out, &[], &emails, &Selection::default());
+        let written = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+        // the format every earlier manifest had: the whole value, keys sorted, pretty, one
+        // newline at the end
+        let whole = serde_json::to_value(manifest_of(&emails)).unwrap();
+        let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
+        assert_eq!(written, expected);
+        assert!(written.find("\"emails\"").unwrap() < written.find("\"generator\"").unwrap());
+    }
+
+    #[test]
+    fn new_entries_take_their_place_among_the_kept_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let all = [("a", "en", "x"), ("b", "en", "x"), ("c", "en", "x")];
+        build(&out, &[], &all, &Selection::default());
+        let selection = Selection {
+            templates: vec!["b".into()],
+            locales: Vec::new(),
+        };
+        build(&out, &[], &[("b", "en", "x"), ("b", "en", "y")], &selection);
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                .unwrap();
+        let ids: Vec<String> = manifest["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| format!("{}/{}", e["template"], e["fixture"]).replace('"', ""))
+            .collect();
+        assert_eq!(ids, ["a/x", "b/x", "b/y", "c/x"]);
     }
 }
