@@ -280,11 +280,7 @@ pub fn infer(pipeline: &Pipeline, template: &EmailTemplate) -> Value {
         .program(template, &pipeline.project.locales.default)
         .ok();
     let usage = program.as_deref().map(Usage::of);
-    let values: Vec<Value> = fixtures
-        .iter()
-        .map(|d| Value::Object((*d).clone()))
-        .collect();
-    let mut schema = infer_value(&values, &Path::default(), usage.as_ref());
+    let mut schema = infer_objects(&fixtures, &Path::default(), usage.as_ref());
     if let Value::Object(map) = &mut schema {
         let mut ordered = Map::new();
         ordered.insert(
@@ -425,8 +421,20 @@ fn push(list: &mut Vec<Path>, path: &Path) {
     }
 }
 
-fn infer_value(values: &[Value], path: &Path, usage: Option<&Usage>) -> Value {
-    let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+/// The schema of the top-level data: like [`infer_value`] on objects.
+fn infer_objects(objects: &[&Map<String, Value>], path: &Path, usage: Option<&Usage>) -> Value {
+    let mut schema = Map::new();
+    if !objects.is_empty() {
+        schema.insert("type".into(), json!("object"));
+        describe_objects(&mut schema, objects, path, usage);
+    }
+    Value::Object(schema)
+}
+
+/// The schema the fixtures' values at `path` agree on. Works on borrowed values: a project
+/// with thousands of fixtures never copies their data to describe it.
+fn infer_value(values: &[&Value], path: &Path, usage: Option<&Usage>) -> Value {
+    let present: Vec<&Value> = values.iter().copied().filter(|v| !v.is_null()).collect();
     let mut types: Vec<&str> = Vec::new();
     for v in &present {
         let t = match v {
@@ -463,40 +471,15 @@ fn infer_value(values: &[Value], path: &Path, usage: Option<&Usage>) -> Value {
         }
     }
     if types.contains(&"object") {
-        let mut by_key: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let objects: Vec<&Map<String, Value>> =
             present.iter().filter_map(|v| v.as_object()).collect();
-        for object in &objects {
-            for (k, v) in *object {
-                by_key.entry(k.clone()).or_default().push(v.clone());
-            }
-        }
-        let mut properties = Map::new();
-        let mut required = Vec::new();
-        for (key, vals) in by_key {
-            let child = path.child(Seg::Key(key.clone()));
-            if usage.is_some_and(|u| !u.uses(&child)) {
-                continue;
-            }
-            let everywhere = vals.len() == objects.len() && vals.iter().all(|v| !v.is_null());
-            // without a program nothing says what the template needs, so nothing is required
-            let tested = usage.is_none_or(|u| u.tested.contains(&child));
-            if everywhere && !tested {
-                required.push(json!(key));
-            }
-            properties.insert(key, infer_value(&vals, &child, usage));
-        }
-        schema.insert("properties".into(), Value::Object(properties));
-        if !required.is_empty() {
-            schema.insert("required".into(), Value::Array(required));
-        }
+        describe_objects(&mut schema, &objects, path, usage);
     }
     if types.contains(&"array") {
-        let items: Vec<Value> = present
+        let items: Vec<&Value> = present
             .iter()
             .filter_map(|v| v.as_array())
             .flatten()
-            .cloned()
             .collect();
         if !items.is_empty() {
             schema.insert(
@@ -506,6 +489,40 @@ fn infer_value(values: &[Value], path: &Path, usage: Option<&Usage>) -> Value {
         }
     }
     Value::Object(schema)
+}
+
+/// Adds `properties` and `required` of `objects` (the fixtures' objects at `path`) to `schema`.
+fn describe_objects(
+    schema: &mut Map<String, Value>,
+    objects: &[&Map<String, Value>],
+    path: &Path,
+    usage: Option<&Usage>,
+) {
+    let mut by_key: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    for object in objects {
+        for (k, v) in *object {
+            by_key.entry(k.as_str()).or_default().push(v);
+        }
+    }
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for (key, vals) in by_key {
+        let child = path.child(Seg::Key(key.to_string()));
+        if usage.is_some_and(|u| !u.uses(&child)) {
+            continue;
+        }
+        let everywhere = vals.len() == objects.len() && vals.iter().all(|v| !v.is_null());
+        // without a program nothing says what the template needs, so nothing is required
+        let tested = usage.is_none_or(|u| u.tested.contains(&child));
+        if everywhere && !tested {
+            required.push(json!(key));
+        }
+        properties.insert(key.to_string(), infer_value(&vals, &child, usage));
+    }
+    schema.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        schema.insert("required".into(), Value::Array(required));
+    }
 }
 
 #[cfg(test)]
