@@ -119,13 +119,16 @@ pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Arc<Speller>, String>
     let read = |path: &Path| {
         std::fs::read(path)
             .map(|bytes| {
-                String::from_utf8_lossy(&bytes)
-                    .trim_start_matches('\u{feff}')
-                    .to_string()
+                let mut text = String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                if text.starts_with('\u{feff}') {
+                    text.drain(..'\u{feff}'.len_utf8());
+                }
+                text
             })
             .map_err(|e| format!("{}: {e}", path.display()))
     };
-    let (aff_text, dic_text) = zero_flag_renumbered(&read(&aff)?, &read(&dic)?);
+    let (aff_text, dic_text) = zero_flag_renumbered(read(&aff)?, read(&dic)?);
     let mut dictionary = spellbook::Dictionary::new(&aff_text, &dic_text)
         .map_err(|e| format!("{}: the dictionary could not be read ({e})", dic.display()))?;
     add_word_list(&mut dictionary, &word_list)?;
@@ -198,8 +201,11 @@ fn add_word_list(dictionary: &mut spellbook::Dictionary, file: &Path) -> Result<
 }
 
 /// Hunspell dictionaries with numeric flags may use flag 0 (Debian's `tr_TR` does), which
-/// Hunspell tolerates and spellbook refuses: give it an unused number instead.
-fn zero_flag_renumbered(aff: &str, dic: &str) -> (String, String) {
+/// Hunspell tolerates and spellbook refuses: give it an unused number instead. Other
+/// dictionaries pass through as they are; a renumbered one is written into one string (a
+/// dictionary has hundreds of thousands of lines: a string per line doubled the memory a
+/// build peaked at).
+fn zero_flag_renumbered(aff: String, dic: String) -> (String, String) {
     let numeric = aff
         .lines()
         .any(|l| l.split_whitespace().eq(["FLAG", "num"]));
@@ -207,58 +213,65 @@ fn zero_flag_renumbered(aff: &str, dic: &str) -> (String, String) {
         .lines()
         .any(|l| l.starts_with("SFX 0 ") || l.starts_with("PFX 0 "));
     if !numeric || !uses_zero {
-        return (aff.to_string(), dic.to_string());
+        return (aff, dic);
     }
-    let unused = aff
+    let unused = (aff
         .lines()
         .filter_map(|l| l.strip_prefix("SFX ").or_else(|| l.strip_prefix("PFX ")))
         .filter_map(|rest| rest.split_whitespace().next()?.parse::<u32>().ok())
         .max()
         .unwrap_or(0)
-        + 1;
-    let renumber = |flags: &str| {
-        flags
-            .split(',')
-            .map(|f| {
-                if f == "0" {
-                    unused.to_string()
-                } else {
-                    f.to_string()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    let aff = aff
-        .lines()
-        .map(|line| {
-            let mut fields: Vec<String> = line.split(' ').map(str::to_string).collect();
-            if matches!(fields.first().map(String::as_str), Some("SFX" | "PFX")) {
-                if fields.get(1).is_some_and(|f| f == "0") {
-                    fields[1] = unused.to_string();
-                }
-                if let Some(add) = fields.get_mut(3) {
-                    if let Some((affix, flags)) = add.split_once('/') {
-                        *add = format!("{affix}/{}", renumber(flags));
-                    }
-                }
+        + 1)
+    .to_string();
+    let renumber = |flags: &str, out: &mut String| {
+        for (i, flag) in flags.split(',').enumerate() {
+            if i > 0 {
+                out.push(',');
             }
-            fields.join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let dic = dic
-        .lines()
-        .map(|line| match line.split_once('/') {
+            out.push_str(if flag == "0" { &unused } else { flag });
+        }
+    };
+    let mut new_aff = String::with_capacity(aff.len() + 1024);
+    for (n, line) in aff.lines().enumerate() {
+        if n > 0 {
+            new_aff.push('\n');
+        }
+        if !(line.starts_with("SFX ") || line.starts_with("PFX ")) {
+            new_aff.push_str(line);
+            continue;
+        }
+        for (i, field) in line.split(' ').enumerate() {
+            if i > 0 {
+                new_aff.push(' ');
+            }
+            match (i, field.split_once('/')) {
+                (1, _) if field == "0" => new_aff.push_str(&unused),
+                (3, Some((affix, flags))) => {
+                    new_aff.push_str(affix);
+                    new_aff.push('/');
+                    renumber(flags, &mut new_aff);
+                }
+                _ => new_aff.push_str(field),
+            }
+        }
+    }
+    let mut new_dic = String::with_capacity(dic.len() + dic.len() / 16);
+    for (n, line) in dic.lines().enumerate() {
+        if n > 0 {
+            new_dic.push('\n');
+        }
+        match line.split_once('/') {
             Some((word, rest)) => {
                 let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                format!("{word}/{}{}", renumber(&rest[..end]), &rest[end..])
+                new_dic.push_str(word);
+                new_dic.push('/');
+                renumber(&rest[..end], &mut new_dic);
+                new_dic.push_str(&rest[end..]);
             }
-            None => line.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    (aff, dic)
+            None => new_dic.push_str(line),
+        }
+    }
+    (new_aff, new_dic)
 }
 
 impl Speller {
@@ -425,7 +438,7 @@ mod tests {
     fn zero_flag_gets_an_unused_number() {
         let aff = "SET UTF-8\nFLAG num\n\nSFX 0 N 1\nSFX 0 0 a .\n\nSFX 1 N 1\nSFX 1 0 sı/0,1 .\n";
         let dic = "2\nab/0,2\nev/1,0\tpo:noun\n";
-        let (aff, dic) = zero_flag_renumbered(aff, dic);
+        let (aff, dic) = zero_flag_renumbered(aff.to_string(), dic.to_string());
         assert!(
             aff.contains("SFX 2 N 1\nSFX 2 0 a .") && aff.contains("SFX 1 0 sı/2,1 ."),
             "{aff}"
