@@ -126,7 +126,12 @@ impl Staging {
         let path = self.inside("manifest.json")?;
         let file = File::create(&path).map_err(WriteError::io(&path))?;
         let mut writer = std::io::BufWriter::new(file);
-        serde_json::to_writer_pretty(&mut writer, &Streamed { manifest, kept })
+        let new = manifest
+            .emails
+            .iter()
+            .map(|entry| serde_json::to_value(entry).unwrap_or(Value::Null));
+        let emails = Once::new(carry::merged(new, kept.into_iter()));
+        serde_json::to_writer_pretty(&mut writer, &Streamed { manifest, emails })
             .map_err(std::io::Error::from)
             .and_then(|()| writer.write_all(b"\n"))
             .and_then(|()| writer.flush())
@@ -149,21 +154,15 @@ impl Drop for Staging {
 
 /// The manifest as it is written: its keys in alphabetical order, as in every manifest so
 /// far, and each email's entry turned into JSON only when its turn comes.
-struct Streamed<'a> {
+struct Streamed<'a, I> {
     manifest: &'a Manifest,
-    kept: Vec<Value>,
+    emails: Once<I>,
 }
 
-impl Serialize for Streamed<'_> {
+impl<I: Iterator<Item = Value>> Serialize for Streamed<'_, I> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let emails = self
-            .manifest
-            .emails
-            .iter()
-            .map(|entry| serde_json::to_value(entry).unwrap_or(Value::Null));
-        let emails = carry::merged(emails, self.kept.iter().cloned());
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("emails", &Once::new(emails))?;
+        map.serialize_entry("emails", &self.emails)?;
         map.serialize_entry("generator", &self.manifest.generator)?;
         map.serialize_entry("schema_version", &self.manifest.schema_version)?;
         if !self.manifest.templates.is_empty() {
@@ -267,6 +266,26 @@ mod tests {
             .collect();
         staging.write(&files).unwrap();
         staging.commit(&manifest_of(emails), selection).unwrap()
+    }
+
+    /// `template/locale/fixture` of every email `out`'s manifest lists, in its order.
+    fn manifest_ids(out: &Path) -> Vec<String> {
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                .unwrap();
+        manifest["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}/{}/{}",
+                    e["template"].as_str().unwrap(),
+                    e["locale"].as_str().unwrap(),
+                    e["fixture"].as_str().unwrap()
+                )
+            })
+            .collect()
     }
 
     fn names_in(dir: &Path) -> Vec<String> {
@@ -424,23 +443,7 @@ mod tests {
             !out.join("en/a/gone.html").exists(),
             "a rebuilt folder holds only the new build"
         );
-        let manifest: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
-                .unwrap();
-        let ids: Vec<String> = manifest["emails"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                format!(
-                    "{}/{}/{}",
-                    e["template"].as_str().unwrap(),
-                    e["locale"].as_str().unwrap(),
-                    e["fixture"].as_str().unwrap()
-                )
-            })
-            .collect();
-        assert_eq!(ids, ["a/en/x", "a/tr/x", "b/en/x"]);
+        assert_eq!(manifest_ids(&out), ["a/en/x", "a/tr/x", "b/en/x"]);
     }
 
     #[test]
@@ -469,15 +472,6 @@ mod tests {
             locales: Vec::new(),
         };
         build(&out, &[], &[("b", "en", "x"), ("b", "en", "y")], &selection);
-        let manifest: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
-                .unwrap();
-        let ids: Vec<String> = manifest["emails"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| format!("{}/{}", e["template"], e["fixture"]).replace('"', ""))
-            .collect();
-        assert_eq!(ids, ["a/x", "b/x", "b/y", "c/x"]);
+        assert_eq!(manifest_ids(&out), ["a/en/x", "b/en/x", "b/en/y", "c/en/x"]);
     }
 }
