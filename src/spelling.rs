@@ -231,47 +231,49 @@ fn zero_flag_renumbered(aff: String, dic: String) -> (String, String) {
             out.push_str(if flag == "0" { &unused } else { flag });
         }
     };
-    let mut new_aff = String::with_capacity(aff.len() + 1024);
-    for (n, line) in aff.lines().enumerate() {
-        if n > 0 {
-            new_aff.push('\n');
-        }
+    let new_aff = rewrite_lines(&aff, |line, out| {
         if !(line.starts_with("SFX ") || line.starts_with("PFX ")) {
-            new_aff.push_str(line);
-            continue;
+            out.push_str(line);
+            return;
         }
         for (i, field) in line.split(' ').enumerate() {
             if i > 0 {
-                new_aff.push(' ');
+                out.push(' ');
             }
             match (i, field.split_once('/')) {
-                (1, _) if field == "0" => new_aff.push_str(&unused),
+                (1, _) if field == "0" => out.push_str(&unused),
                 (3, Some((affix, flags))) => {
-                    new_aff.push_str(affix);
-                    new_aff.push('/');
-                    renumber(flags, &mut new_aff);
+                    out.push_str(affix);
+                    out.push('/');
+                    renumber(flags, out);
                 }
-                _ => new_aff.push_str(field),
+                _ => out.push_str(field),
             }
         }
-    }
-    let mut new_dic = String::with_capacity(dic.len() + dic.len() / 16);
-    for (n, line) in dic.lines().enumerate() {
-        if n > 0 {
-            new_dic.push('\n');
+    });
+    let new_dic = rewrite_lines(&dic, |line, out| match line.split_once('/') {
+        Some((word, rest)) => {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            out.push_str(word);
+            out.push('/');
+            renumber(&rest[..end], out);
+            out.push_str(&rest[end..]);
         }
-        match line.split_once('/') {
-            Some((word, rest)) => {
-                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                new_dic.push_str(word);
-                new_dic.push('/');
-                renumber(&rest[..end], &mut new_dic);
-                new_dic.push_str(&rest[end..]);
-            }
-            None => new_dic.push_str(line),
-        }
-    }
+        None => out.push_str(line),
+    });
     (new_aff, new_dic)
+}
+
+/// `text` with each line written by `rewrite` into one string, lines joined by `\n`.
+fn rewrite_lines(text: &str, mut rewrite: impl FnMut(&str, &mut String)) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for (n, line) in text.lines().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        rewrite(line, &mut out);
+    }
+    out
 }
 
 impl Speller {
