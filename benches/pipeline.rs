@@ -3,6 +3,10 @@
 
 use std::path::Path;
 
+/// The allocator `letterpress` itself runs with (src/main.rs), so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use letterpress::pipeline::{EmailId, Pipeline, Selection};
 
