@@ -135,7 +135,11 @@ fn raw(site: &Site, template: &str, locale: &str, file: &str) -> Reply {
         (Some(content), false) => {
             Reply::new(200, "text/plain; charset=utf-8", content.text.clone())
         }
-        (None, true) => Reply::html(pages::never_built()),
+        // with the emails' no-script policy too: live.js swaps the next email into this document
+        (None, true) => Reply {
+            email_html: true,
+            ..Reply::html(pages::never_built())
+        },
         (None, false) => Reply::error(404, "this email has not built yet"),
     }
 }
@@ -300,6 +304,23 @@ mod tests {
         ] {
             assert_eq!(route("GET", url, &site).status, 404, "{url}");
         }
+    }
+
+    #[test]
+    fn a_never_built_email_has_the_no_script_policy_too() {
+        // live.js swaps the next email into whatever document the frame shows
+        let mut site = site();
+        for slot in site.emails.values_mut() {
+            slot.last_good = None;
+        }
+        let reply = route("GET", "/raw/order/en/default.html?rev=1", &site);
+        assert_eq!(reply.status, 200);
+        assert!(
+            String::from_utf8(reply.body)
+                .unwrap()
+                .contains("has not built yet")
+        );
+        assert!(reply.email_html, "served with the no-script policy");
     }
 
     #[test]
