@@ -78,9 +78,14 @@ const NEIGHBOURS: &[&[&str]] = &[
     &["da", "nb", "nn", "no"],
 ];
 
-pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
+/// The locale rules of one email: `locale.missing-key`, `locale.unused-key` and
+/// `locale.language`.
+///
+/// Returns the passages `locale.language` reported as another language, which the spelling
+/// rule leaves alone: one finding for a Latin or untranslated paragraph, not one per word.
+pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) -> Vec<String> {
     let Some(input) = ctx.input.locale else {
-        return;
+        return Vec::new();
     };
     missing_keys(ctx, input, hits);
     unused_keys(input, hits);
@@ -88,7 +93,9 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
     // skip it when the rule is off.
     let (config, overrides) = (ctx.input.config, ctx.input.overrides);
     if super::severity_of("locale.language", config, overrides) != Severity::Off {
-        language(ctx, input, hits);
+        language(ctx, input, hits)
+    } else {
+        Vec::new()
     }
 }
 
@@ -151,13 +158,15 @@ fn unused_keys(input: &LocaleInput, hits: &mut Vec<Hit>) {
     }
 }
 
-fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
+/// Reports the passages that read as another language, and returns them.
+fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) -> Vec<String> {
+    let mut foreign = Vec::new();
     let Some(expected) = language_of(input.cldr) else {
-        return;
+        return foreign;
     };
     // A language whatlang does not know cannot be judged.
     let Some(own) = whatlang_lang(&expected) else {
-        return;
+        return foreign;
     };
     let pieces: Vec<String> = fallbacks(input)
         .into_iter()
@@ -193,6 +202,7 @@ fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
         };
         let start: String = passage.chars().take(60).collect();
         if !reported.insert(start.clone()) {
+            foreign.push(passage);
             continue;
         }
         let more = if passage.chars().count() > 60 {
@@ -211,7 +221,9 @@ fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) {
             ),
             locate_text(ctx, input, &start),
         ));
+        foreign.push(passage);
     }
+    foreign
 }
 
 /// The visible prose of the email: paragraphs, list items and headings of the HTML (tables are

@@ -456,8 +456,8 @@ pub fn run_parsed(input: &EmailInput, doc: &Html) -> Vec<Finding> {
     mjml::check(&ctx, &mut hits);
     a11y::check(&ctx, &mut hits);
     clients::check(&ctx, &mut hits);
-    locale::check(&ctx, &mut hits);
-    spelling::check(&ctx, &mut hits);
+    let foreign = locale::check(&ctx, &mut hits);
+    spelling::check(&ctx, &foreign, &mut hits);
     hits.into_iter()
         .filter_map(|hit| {
             let severity = severity_of(hit.rule, input.config, input.overrides);

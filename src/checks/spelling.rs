@@ -19,7 +19,9 @@ const MAX_REPORTED: usize = 10;
 /// Misspellings per email that get suggestions (suggesting is slow with large dictionaries).
 const MAX_SUGGESTED: usize = 3;
 
-pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
+/// Checks one email's words; words of the `foreign` passages (reported by `locale.language` as
+/// another language) are left to that finding.
+pub(super) fn check(ctx: &Ctx, foreign: &[String], hits: &mut Vec<Hit>) {
     let Some(input) = ctx.input.locale else {
         return;
     };
@@ -33,20 +35,29 @@ pub(super) fn check(ctx: &Ctx, hits: &mut Vec<Hit>) {
                 Some(SourcePos::file(file)),
             ));
         }
-        Spelling::Ready(speller) => misspellings(ctx, input, speller, hits),
+        Spelling::Ready(speller) => misspellings(ctx, input, speller, foreign, hits),
     }
 }
 
-fn misspellings(ctx: &Ctx, input: &LocaleInput, speller: &Speller, hits: &mut Vec<Hit>) {
+fn misspellings(
+    ctx: &Ctx,
+    input: &LocaleInput,
+    speller: &Speller,
+    foreign: &[String],
+    hits: &mut Vec<Hit>,
+) {
     let text = visible_text(ctx);
     // each word once, whatever its case (most words are already lowercase: no allocation)
     let mut seen = HashSet::new();
+    // a paragraph in another language is one `locale.language` finding, not a finding a word
+    let foreign: HashSet<&str> = foreign.iter().flat_map(|p| spelling::words(p)).collect();
     let unknown = speller.unknown(spelling::words(&text).into_iter().filter(|word| {
-        seen.insert(if word.chars().any(char::is_uppercase) {
-            Cow::Owned(word.to_lowercase())
-        } else {
-            Cow::Borrowed(*word)
-        })
+        !foreign.contains(word)
+            && seen.insert(if word.chars().any(char::is_uppercase) {
+                Cow::Owned(word.to_lowercase())
+            } else {
+                Cow::Borrowed(*word)
+            })
     }));
     if unknown.is_empty() {
         return;
@@ -288,6 +299,64 @@ mod tests {
         assert_eq!(
             messages(&email, &input(&locales, Spelling::Ready(&speller), &[])).len(),
             2
+        );
+    }
+
+    #[test]
+    fn a_paragraph_in_another_language_is_one_language_finding_not_a_spelling_one_a_word() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join(spelling::PROJECT_DIR);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("zz.aff"), "SET UTF-8\n").unwrap();
+        let turkish = [
+            "merhaba",
+            "emma",
+            "siparişiniz",
+            "yolda",
+            "ve",
+            "yarın",
+            "kapınızda",
+            "olacak",
+            "teşekkür",
+            "ederiz",
+        ];
+        let dic = format!("{}\n{}\n", turkish.len(), turkish.join("\n"));
+        std::fs::write(folder.join("zz.dic"), dic).unwrap();
+        let speller = spelling::load(dir.path(), "zz", "zz").unwrap();
+        let locales = locales();
+        let mut turkish_input = input(&locales, Spelling::Ready(&speller), &[]);
+        (turkish_input.code, turkish_input.cldr) = ("tr", "tr");
+        let mut email = email(
+            "<p>Merhaba Emma, siparşiniz yolda ve yarın kapınızda olacak, teşekkür ederiz.</p>\
+             <p>I've refunded the delivery charge and sent a replacement dish by next-day delivery.</p>",
+        );
+        email.subject = "Siparişiniz yolda".into();
+        email.preheader = "Teşekkür ederiz".into();
+        let rules = |email: &TestEmail| -> Vec<(String, String)> {
+            email
+                .findings_in(&turkish_input)
+                .into_iter()
+                .filter(|f| f.rule.starts_with("locale.") || f.rule.starts_with("spelling."))
+                .map(|f| (f.rule, f.message))
+                .collect()
+        };
+        let found = rules(&email);
+        // the English paragraph: one finding; the Turkish one is still spell-checked
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "locale.language");
+        assert_eq!(found[1].0, "spelling.word");
+        assert!(found[1].1.starts_with("`siparşiniz`"), "{}", found[1].1);
+        // with the language rule off, the English words are the dictionary's to judge
+        email
+            .config
+            .rules
+            .insert("locale.language".into(), crate::findings::Severity::Off);
+        let found = rules(&email);
+        assert!(
+            found
+                .iter()
+                .any(|(_, message)| message.starts_with("`refunded`")),
+            "{found:?}"
         );
     }
 
