@@ -9,22 +9,27 @@
   // swapping the root element. The frame's document keeps the URL and the no-script policy it
   // was served with (every /raw/ page has it), and the parsed copy's scripts are inert. A
   // synthetic load event lets preview.js re-apply the colour scheme and the frame's height.
+  const navigate = (frame, src) => { delete frame.dataset.shown; frame.src = src; };
   const show = async (frame, src, mine) => {
     let doc = null;
     try { doc = frame.contentDocument; } catch (e) { /* not ours */ }
     if (!doc || doc.readyState !== 'complete' || !doc.documentElement ||
         !new URL(doc.URL).pathname.startsWith('/raw/')) {
-      frame.src = src;
+      navigate(frame, src);
       return;
     }
-    const res = await fetch(src, { cache: 'no-store' });
-    if (mine !== seq) return;
-    if (!res.ok) { frame.src = src; return; }
-    const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
-    if (mine !== seq) return;
-    doc.replaceChild(doc.importNode(fresh.documentElement, true), doc.documentElement);
-    frame.dataset.shown = src;
-    frame.dispatchEvent(new Event('load'));
+    try {
+      const res = await fetch(src, { cache: 'no-store' });
+      if (mine !== seq) return;
+      if (!res.ok) { navigate(frame, src); return; }
+      const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
+      if (mine !== seq) return;
+      doc.replaceChild(doc.importNode(fresh.documentElement, true), doc.documentElement);
+      frame.dataset.shown = src; // only once shown: an abandoned swap leaves the next update to do it
+      frame.dispatchEvent(new Event('load'));
+    } catch (e) {
+      navigate(frame, src);
+    }
   };
   const update = async (event) => {
     if (event.data === version) return;
@@ -38,6 +43,13 @@
     if (!res.ok) return;
     const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
     version = doc.body.dataset.version;
+    // The email first: it is what the designer is watching. Its fetch runs while the page's
+    // own parts are swapped; the update event (which colours the HTML source tab again, tens of
+    // milliseconds for a large email) waits until the new email has been painted.
+    const frame = document.getElementById('email'), next = doc.getElementById('email');
+    const src = next && next.getAttribute('src');
+    const showing = frame && src && (frame.dataset.shown || frame.getAttribute('src')) !== src
+      ? show(frame, src, mine) : null;
     for (const el of document.querySelectorAll('[data-live]')) {
       const fresh = doc.getElementById(el.id);
       if (!fresh) continue;
@@ -48,10 +60,8 @@
       }
       el.replaceWith(node);
     }
-    document.dispatchEvent(new Event('letterpress:update'));
-    const frame = document.getElementById('email'), next = doc.getElementById('email');
-    const src = next && next.getAttribute('src');
-    if (frame && src && (frame.dataset.shown || frame.getAttribute('src')) !== src) await show(frame, src, mine);
+    await showing;
+    requestAnimationFrame(() => setTimeout(() => document.dispatchEvent(new Event('letterpress:update'))));
   };
   const connect = () => { source = new EventSource('/_events'); source.onmessage = update; };
   document.addEventListener('visibilitychange', () => {
