@@ -465,3 +465,52 @@ async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
     .await;
     client.close().await.expect("browser closes");
 }
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs Chromium (apt-get install -y chromium chromium-driver); run with --include-ignored"]
+async fn a_saved_image_shows_in_the_open_page() {
+    // The page swaps a rebuilt email into its frame; a saved image leaves the HTML as it was,
+    // so the frame must load anew for the browser to fetch the new picture.
+    let temp = tempfile::tempdir().expect("temp dir");
+    let project = temp.path().join("kit");
+    let init = Command::new(env!("CARGO_BIN_EXE_letterpress"))
+        .arg("init")
+        .arg(&project)
+        .output()
+        .expect("init runs");
+    assert!(init.status.success(), "init: {init:?}");
+    let (_watch, url) = start_watch(&project);
+    let (_driver, driver_url) = start_chromedriver();
+    let client = open_browser(&driver_url, &temp.path().join("profile")).await;
+    open_page(
+        &client,
+        &format!("{url}email/order-confirmation/en/default"),
+    )
+    .await;
+    let logo_width = |width: u32| {
+        format!(
+            "const d = document.getElementById('email').contentDocument; \
+             const img = d && Array.from(d.images).find((i) => i.src.includes('/logo.png')); \
+             return !!img && img.complete && img.naturalWidth === {width};"
+        )
+    };
+    wait_for(&client, "the 280-pixel logo in the frame", &logo_width(280)).await;
+    let wider = std::fs::read(project.join("assets/newsletter-spring.png")).expect("an image");
+    std::fs::write(project.join("assets/logo.png"), wider).expect("logo is written");
+    wait_for(
+        &client,
+        "the new 1100-pixel logo in the frame",
+        &logo_width(1100),
+    )
+    .await;
+    // and a template save after it is swapped in, with the new logo kept
+    edit(&project, ORIGINAL, EDITED);
+    wait_for(
+        &client,
+        "the edited text",
+        &frame_has("Fresh from disk 4711"),
+    )
+    .await;
+    wait_for(&client, "the new logo still", &logo_width(1100)).await;
+    client.close().await.expect("browser closes");
+}

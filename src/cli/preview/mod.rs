@@ -38,8 +38,9 @@ use server::{Hub, Shared};
 use site::{Problem, Site};
 
 /// How long the watcher waits for a burst of events (an editor's save, a git checkout) to end.
-/// An editor's save (write, or write and rename) takes well under a millisecond; a longer burst
-/// that outlasts it only costs a second rebuild.
+/// Most editors' saves (a write, or a write and a rename) end within a few milliseconds. A save
+/// that outlasts the wait (an fsync on a slow disk, a network share) costs one more rebuild,
+/// and the first may show an error for a half-written file until the second replaces it.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How often the debouncer looks at its queue: a burst is built 10–15 ms after its last event
 /// (the crate's default, a quarter of the wait, would wake 400 times a second).

@@ -220,7 +220,8 @@ pub fn email(site: &Site, id: &EmailId) -> Option<String> {
         out,
         "<div id=\"stage\"><div id=\"frame-wrap\"><iframe id=\"email\" title=\"email\" \
          sandbox=\"allow-same-origin allow-popups allow-popups-to-escape-sandbox\" \
-         src=\"/raw/{}.html?rev={}\"></iframe></div></div>",
+         data-images=\"{}\" src=\"/raw/{}.html?rev={}\"></iframe></div></div>",
+        slot.images_revision,
         esc(&path(id)),
         slot.revision
     );
@@ -334,6 +335,7 @@ mod tests {
             email,
             last_good: Some(content),
             revision: 1,
+            images_revision: 0,
         };
         (id, slot)
     }

@@ -135,7 +135,8 @@ fn raw(site: &Site, template: &str, locale: &str, file: &str) -> Reply {
         (Some(content), false) => {
             Reply::new(200, "text/plain; charset=utf-8", content.text.clone())
         }
-        // with the emails' no-script policy too: live.js swaps the next email into this document
+        // with the emails' no-script policy too (beside the frame's sandbox): live.js swaps the
+        // next email into this document
         (None, true) => Reply {
             email_html: true,
             ..Reply::html(pages::never_built())
@@ -244,6 +245,7 @@ mod tests {
                 last_good: email.content.clone(),
                 email,
                 revision: 1,
+                images_revision: 0,
             },
         );
         site

@@ -29,6 +29,9 @@ pub struct Slot {
     pub last_good: Option<Content>,
     /// Bumped whenever `last_good` changes, so open pages reload the frame only then.
     pub revision: u64,
+    /// The revision at which a local image this email shows last changed: its HTML is the
+    /// same, so open pages load the frame anew (a swapped-in document keeps its old images).
+    pub images_revision: u64,
 }
 
 /// Everything the server serves.
@@ -103,6 +106,7 @@ impl Site {
                     last_good: email.content.clone(),
                     email,
                     revision: 1,
+                    images_revision: 0,
                 };
                 self.emails.insert(slot.email.id.clone(), slot);
             }
@@ -130,6 +134,7 @@ impl Site {
                     .is_some_and(|c| c.assets.iter().any(|a| changed.contains(a)));
                 if uses {
                     slot.revision += 1;
+                    slot.images_revision = slot.revision;
                 }
             }
         }
@@ -325,12 +330,15 @@ mod tests {
             site.emails[&id("b", "en", "x")].revision,
         );
         site.set_images(Images::from([("logo.png".to_string(), image(b"two"))]));
-        assert_eq!(site.emails[&id("a", "en", "x")].revision, before.0 + 1);
-        assert_eq!(
-            site.emails[&id("b", "en", "x")].revision,
-            before.1,
-            "does not show it"
+        let (a, b) = (
+            &site.emails[&id("a", "en", "x")],
+            &site.emails[&id("b", "en", "x")],
         );
+        assert_eq!(a.revision, before.0 + 1);
+        // its HTML did not change: open pages must load the frame anew, not swap it in
+        assert_eq!(a.images_revision, a.revision);
+        assert_eq!(b.revision, before.1, "does not show it");
+        assert_eq!(b.images_revision, 0);
     }
 
     #[test]

@@ -6,15 +6,24 @@
   let version = document.body.dataset.version, seq = 0, source = null;
   // The new email goes into the frame's document in place: navigating the frame cost about
   // 35 ms more in Chromium (a new document, then its parse) than fetching the HTML and
-  // swapping the root element. The frame's document keeps the URL and the no-script policy it
-  // was served with (every /raw/ page has it), and the parsed copy's scripts are inert. A
-  // synthetic load event lets preview.js re-apply the colour scheme and the frame's height.
-  const navigate = (frame, src) => { delete frame.dataset.shown; frame.src = src; };
-  const show = async (frame, src, mine) => {
+  // swapping the root element. No script of the email can run either way: the frame is
+  // sandboxed without allow-scripts (and its HTML is served with script-src 'none'). A
+  // synthetic load event lets preview.js re-apply the colour scheme and the frame's height,
+  // again once the new images have loaded. The frame is navigated instead when it is not
+  // showing a built email, while it is still navigating, and when only a local image changed
+  // (the HTML is the same, and a swapped-in document would keep the old picture).
+  let navigating = false;
+  const frameOf = () => document.getElementById('email');
+  if (frameOf()) frameOf().addEventListener('load', (e) => { if (e.isTrusted) navigating = false; });
+  const navigate = (frame, src) => { navigating = true; delete frame.dataset.shown; frame.src = src; };
+  const show = async (frame, next, mine) => {
+    const src = next.getAttribute('src');
+    const imagesChanged = frame.dataset.images !== next.dataset.images;
+    frame.dataset.images = next.dataset.images;
     let doc = null;
     try { doc = frame.contentDocument; } catch (e) { /* not ours */ }
-    if (!doc || doc.readyState !== 'complete' || !doc.documentElement ||
-        !new URL(doc.URL).pathname.startsWith('/raw/')) {
+    if (navigating || imagesChanged || !doc || doc.readyState !== 'complete' ||
+        !doc.documentElement || !new URL(doc.URL).pathname.startsWith('/raw/')) {
       navigate(frame, src);
       return;
     }
@@ -23,10 +32,17 @@
       if (mine !== seq) return;
       if (!res.ok) { navigate(frame, src); return; }
       const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
-      if (mine !== seq) return;
+      if (mine !== seq || navigating) return;
       doc.replaceChild(doc.importNode(fresh.documentElement, true), doc.documentElement);
       frame.dataset.shown = src; // only once shown: an abandoned swap leaves the next update to do it
-      frame.dispatchEvent(new Event('load'));
+      const loaded = () => frame.dispatchEvent(new Event('load'));
+      loaded();
+      const pending = Array.from(doc.images).filter((img) => !img.complete)
+        .map((img) => new Promise((done) => {
+          img.addEventListener('load', done, { once: true });
+          img.addEventListener('error', done, { once: true });
+        }));
+      if (pending.length) Promise.all(pending).then(loaded);
     } catch (e) {
       navigate(frame, src);
     }
@@ -44,12 +60,15 @@
     const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
     version = doc.body.dataset.version;
     // The email first: it is what the designer is watching. Its fetch runs while the page's
-    // own parts are swapped; the update event (which colours the HTML source tab again, tens of
-    // milliseconds for a large email) waits until the new email has been painted.
-    const frame = document.getElementById('email'), next = doc.getElementById('email');
+    // own parts are swapped. While the preview tab is shown (the source tab hidden), the update
+    // event, which colours the HTML source again (tens of milliseconds for a large email), waits
+    // until the new email has been painted; on any other tab it runs at once, so nothing is
+    // ever painted uncoloured.
+    const frame = frameOf(), next = doc.getElementById('email');
     const src = next && next.getAttribute('src');
     const showing = frame && src && (frame.dataset.shown || frame.getAttribute('src')) !== src
-      ? show(frame, src, mine) : null;
+      ? show(frame, next, mine) : null;
+    const later = showing && document.body.dataset.tab === 'preview';
     for (const el of document.querySelectorAll('[data-live]')) {
       const fresh = doc.getElementById(el.id);
       if (!fresh) continue;
@@ -60,8 +79,10 @@
       }
       el.replaceWith(node);
     }
+    const updated = () => document.dispatchEvent(new Event('letterpress:update'));
+    if (!later) updated();
     await showing;
-    requestAnimationFrame(() => setTimeout(() => document.dispatchEvent(new Event('letterpress:update'))));
+    if (later) requestAnimationFrame(() => setTimeout(updated));
   };
   const connect = () => { source = new EventSource('/_events'); source.onmessage = update; };
   document.addEventListener('visibilitychange', () => {
