@@ -346,7 +346,9 @@ impl Speller {
     /// `en_US`), runs only for a lowercase word no edit corrects: it finds misspellings two
     /// edits away (`tommorow`: "tomorrow"), but after an edit's answer it added only far-fetched
     /// words (`firstname`: "firmament"; `Mailjet`: "Maillot"), and for capitalised words, which
-    /// are mostly names, nothing better (`Nutella`: "Nutshell"; `Arturia`: "Urticaria").
+    /// in email are mostly names, nothing better (`Nutella`: "Nutshell"; `Arturia`:
+    /// "Urticaria"). The cost: a capitalised misspelling two edits away, such as a sentence's
+    /// first word `Tommorow`, is reported without a suggestion.
     pub fn suggest(&self, word: &str) -> Vec<String> {
         if let Some(known) = self
             .suggested
