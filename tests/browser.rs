@@ -177,27 +177,56 @@ fn frame_has(text: &str) -> String {
     )
 }
 
+/// A scaffolded starter kit under `letterpress watch`, and headless Chromium showing its order
+/// confirmation's page. Everything is stopped and removed when it is dropped.
+struct Kit {
+    project: PathBuf,
+    url: String,
+    client: Client,
+    _driver: Killed,
+    _watch: Killed,
+    _temp: tempfile::TempDir,
+}
+
+impl Kit {
+    async fn open() -> Kit {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let project = temp.path().join("kit");
+        let init = Command::new(env!("CARGO_BIN_EXE_letterpress"))
+            .arg("init")
+            .arg(&project)
+            .output()
+            .expect("init runs");
+        assert!(init.status.success(), "init: {init:?}");
+        let (watch, url) = start_watch(&project);
+        let (driver, driver_url) = start_chromedriver();
+        let client = open_browser(&driver_url, &temp.path().join("profile")).await;
+        open_page(
+            &client,
+            &format!("{url}email/order-confirmation/en/default"),
+        )
+        .await;
+        Kit {
+            project,
+            url,
+            client,
+            _driver: driver,
+            _watch: watch,
+            _temp: temp,
+        }
+    }
+
+    async fn close(self) {
+        self.client.close().await.expect("browser closes");
+    }
+}
+
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs Chromium (apt-get install -y chromium chromium-driver); run with --include-ignored"]
 async fn saved_template_updates_the_open_page_and_errors_show_in_an_overlay() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let project = temp.path().join("kit");
-    let init = Command::new(env!("CARGO_BIN_EXE_letterpress"))
-        .arg("init")
-        .arg(&project)
-        .output()
-        .expect("init runs");
-    assert!(init.status.success(), "init: {init:?}");
-    let (_watch, url) = start_watch(&project);
-    let (_driver, driver_url) = start_chromedriver();
-    let client = open_browser(&driver_url, &temp.path().join("profile")).await;
-
-    open_page(
-        &client,
-        &format!("{url}email/order-confirmation/en/default"),
-    )
-    .await;
-    wait_for(&client, "the email in the frame", &frame_has("")).await;
+    let kit = Kit::open().await;
+    let (project, client) = (&kit.project, &kit.client);
+    wait_for(client, "the email in the frame", &frame_has("")).await;
     client
         .execute(
             "window.notNavigated = true; window.shownAt = 0; \
@@ -214,16 +243,16 @@ async fn saved_template_updates_the_open_page_and_errors_show_in_an_overlay() {
         .expect("script runs");
 
     let saved_at = now_ms();
-    edit(&project, ORIGINAL, EDITED);
+    edit(project, ORIGINAL, EDITED);
     let shows_edit = frame_has("Fresh from disk 4711");
-    wait_for(&client, "the edited text in the frame", &shows_edit).await;
+    wait_for(client, "the edited text in the frame", &shows_edit).await;
     let same_page = client
         .execute("return window.notNavigated === true;", vec![])
         .await
         .expect("script runs");
     assert_eq!(same_page, Value::Bool(true), "the page was not navigated");
     wait_for(
-        &client,
+        client,
         "the frame's load event",
         "return window.shownAt > 0;",
     )
@@ -239,9 +268,9 @@ async fn saved_template_updates_the_open_page_and_errors_show_in_an_overlay() {
         );
     }
 
-    edit(&project, EDITED, BROKEN);
+    edit(project, EDITED, BROKEN);
     wait_for(
-        &client,
+        client,
         "the overlay naming the template",
         "const f = document.querySelector('#overlay .file'); \
          return !!f && f.textContent.includes('order-confirmation.mjml');",
@@ -257,14 +286,14 @@ async fn saved_template_updates_the_open_page_and_errors_show_in_an_overlay() {
         "the last good render stays visible"
     );
 
-    edit(&project, BROKEN, EDITED);
+    edit(project, BROKEN, EDITED);
     wait_for(
-        &client,
+        client,
         "the overlay to clear",
         "return document.querySelector('#overlay').children.length === 0;",
     )
     .await;
-    client.close().await.expect("browser closes");
+    kit.close().await;
 }
 
 /// A script that returns a computed style property of the first element matching `selector`
@@ -284,27 +313,13 @@ async fn script(client: &Client, code: &str) -> Value {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs Chromium (apt-get install -y chromium chromium-driver); run with --include-ignored"]
 async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let project = temp.path().join("kit");
-    let init = Command::new(env!("CARGO_BIN_EXE_letterpress"))
-        .arg("init")
-        .arg(&project)
-        .output()
-        .expect("init runs");
-    assert!(init.status.success(), "init: {init:?}");
-    let (_watch, url) = start_watch(&project);
-    let (_driver, driver_url) = start_chromedriver();
-    let client = open_browser(&driver_url, &temp.path().join("profile")).await;
-    open_page(
-        &client,
-        &format!("{url}email/order-confirmation/en/default"),
-    )
-    .await;
-    wait_for(&client, "the email in the frame", &frame_has("")).await;
+    let kit = Kit::open().await;
+    let (project, url, client) = (&kit.project, &kit.url, &kit.client);
+    wait_for(client, "the email in the frame", &frame_has("")).await;
 
     // The findings panel is the first thing under the header, above the email.
     let order = script(
-        &client,
+        client,
         "const f = document.getElementById('findings').getBoundingClientRect().top; \
          const e = document.getElementById('frame-wrap').getBoundingClientRect().top; \
          return [f < e, document.querySelector('#findings summary').textContent];",
@@ -321,7 +336,7 @@ async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
 
     // The logo is a local asset the preview serves.
     wait_for(
-        &client,
+        client,
         "the local logo to load",
         "const i = document.getElementById('email').contentDocument.querySelector('img.lp-light-img'); \
          return !!i && i.complete && i.naturalWidth === 280 && i.src.includes('/assets/logo.png');",
@@ -330,7 +345,7 @@ async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
 
     // Light: the brand's light background (#f4f1ea); the light logo shows.
     let light_bg = frame_style("body", "background-color");
-    let light = script(&client, &format!("{{ {} }}", light_bg)).await;
+    let light = script(client, &format!("{{ {} }}", light_bg)).await;
     assert_eq!(light, Value::String("rgb(244, 241, 234)".into()));
 
     // Dark: the brand's dark palette (#151a18 background, #1e2522 card, #8cc7b1 button) and the
@@ -343,7 +358,7 @@ async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
         .await
         .expect("click");
     wait_for(
-        &client,
+        client,
         "the dark background",
         &format!(
             "return (() => {{ {} }})() === 'rgb(21, 26, 24)';",
@@ -351,10 +366,10 @@ async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
         ),
     )
     .await;
-    let button_bg = script(&client, &frame_style("td.lp-b-primary", "background-color")).await;
+    let button_bg = script(client, &frame_style("td.lp-b-primary", "background-color")).await;
     assert_eq!(button_bg, Value::String("rgb(140, 199, 177)".into()));
     let logos = script(
-        &client,
+        client,
         &format!(
             "return [(() => {{ {} }})(), (() => {{ {} }})()];",
             frame_style("img.lp-light-img", "display"),
@@ -377,7 +392,7 @@ async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
         .await
         .expect("click");
     let inverted = script(
-        &client,
+        client,
         &format!(
             "return [(() => {{ {} }})(), (() => {{ {} }})(), (() => {{ {} }})()];",
             frame_style("html", "filter"),
@@ -403,7 +418,7 @@ async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
         .await
         .expect("click");
     let back = script(
-        &client,
+        client,
         &format!(
             "return [(() => {{ {} }})(), (() => {{ {} }})()];",
             frame_style("html", "filter"),
@@ -415,19 +430,19 @@ async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
 
     // A save that breaks a rule shows up in the panel, with a link to the line.
     edit(
-        &project,
+        project,
         ORIGINAL,
         "<p>{{ t.order_confirmation.next }} <a href=\"http://plain.example/track\">Track</a></p>",
     );
     wait_for(
-        &client,
+        client,
         "a warning in the findings panel",
         "const s = document.querySelector('#findings summary'); \
          return !!s && s.textContent.includes('1 warning');",
     )
     .await;
     let item = script(
-        &client,
+        client,
         "const li = document.querySelector('#findings li.warning'); \
          return [li.querySelector('.rule').textContent, li.querySelector('a.where').getAttribute('href')];",
     )
@@ -452,9 +467,9 @@ async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
             .contains("http://plain.example"),
         "the link points at the line with the http link"
     );
-    open_page(&client, &format!("{}{}", url.trim_end_matches('/'), href)).await;
+    open_page(client, &format!("{}{}", url.trim_end_matches('/'), href)).await;
     wait_for(
-        &client,
+        client,
         "the target line, syntax-coloured",
         &format!(
             "const l = document.getElementById('L{line}'); \
@@ -463,7 +478,7 @@ async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
         ),
     )
     .await;
-    client.close().await.expect("browser closes");
+    kit.close().await;
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -471,22 +486,8 @@ async fn dark_switch_shows_the_dark_palette_and_findings_come_first() {
 async fn a_saved_image_shows_in_the_open_page() {
     // The page swaps a rebuilt email into its frame; a saved image leaves the HTML as it was,
     // so the frame must load anew for the browser to fetch the new picture.
-    let temp = tempfile::tempdir().expect("temp dir");
-    let project = temp.path().join("kit");
-    let init = Command::new(env!("CARGO_BIN_EXE_letterpress"))
-        .arg("init")
-        .arg(&project)
-        .output()
-        .expect("init runs");
-    assert!(init.status.success(), "init: {init:?}");
-    let (_watch, url) = start_watch(&project);
-    let (_driver, driver_url) = start_chromedriver();
-    let client = open_browser(&driver_url, &temp.path().join("profile")).await;
-    open_page(
-        &client,
-        &format!("{url}email/order-confirmation/en/default"),
-    )
-    .await;
+    let kit = Kit::open().await;
+    let (project, client) = (&kit.project, &kit.client);
     let logo_width = |width: u32| {
         format!(
             "const d = document.getElementById('email').contentDocument; \
@@ -494,23 +495,23 @@ async fn a_saved_image_shows_in_the_open_page() {
              return !!img && img.complete && img.naturalWidth === {width};"
         )
     };
-    wait_for(&client, "the 280-pixel logo in the frame", &logo_width(280)).await;
+    wait_for(client, "the 280-pixel logo in the frame", &logo_width(280)).await;
     let wider = std::fs::read(project.join("assets/newsletter-spring.png")).expect("an image");
     std::fs::write(project.join("assets/logo.png"), wider).expect("logo is written");
     wait_for(
-        &client,
+        client,
         "the new 1100-pixel logo in the frame",
         &logo_width(1100),
     )
     .await;
     // and a template save after it is swapped in, with the new logo kept
-    edit(&project, ORIGINAL, EDITED);
+    edit(project, ORIGINAL, EDITED);
     wait_for(
-        &client,
+        client,
         "the edited text",
         &frame_has("Fresh from disk 4711"),
     )
     .await;
-    wait_for(&client, "the new logo still", &logo_width(1100)).await;
-    client.close().await.expect("browser closes");
+    wait_for(client, "the new logo still", &logo_width(1100)).await;
+    kit.close().await;
 }
