@@ -201,26 +201,24 @@ fn language(ctx: &Ctx, input: &LocaleInput, hits: &mut Vec<Hit>) -> Vec<String> 
             continue;
         };
         let start: String = passage.chars().take(60).collect();
-        if !reported.insert(start.clone()) {
-            foreign.push(passage);
-            continue;
+        if reported.insert(start.clone()) {
+            let more = if passage.chars().count() > 60 {
+                "…"
+            } else {
+                ""
+            };
+            hits.push(Hit::new(
+                "locale.language",
+                format!(
+                    "this passage reads as {}, not {} (the email's locale is `{}`): “{start}{more}”; translate it (data that differs per locale goes in a fixture overlay such as <case>.{}.yaml)",
+                    name,
+                    english_name(&expected),
+                    input.code,
+                    input.code
+                ),
+                locate_text(ctx, input, &start),
+            ));
         }
-        let more = if passage.chars().count() > 60 {
-            "…"
-        } else {
-            ""
-        };
-        hits.push(Hit::new(
-            "locale.language",
-            format!(
-                "this passage reads as {}, not {} (the email's locale is `{}`): “{start}{more}”; translate it (data that differs per locale goes in a fixture overlay such as <case>.{}.yaml)",
-                name,
-                english_name(&expected),
-                input.code,
-                input.code
-            ),
-            locate_text(ctx, input, &start),
-        ));
         foreign.push(passage);
     }
     foreign
