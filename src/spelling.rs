@@ -223,6 +223,7 @@ fn zero_flag_renumbered(aff: String, dic: String) -> (String, String) {
         .unwrap_or(0)
         + 1)
     .to_string();
+    let has_zero = |flags: &str| flags.split(',').any(|flag| flag == "0");
     let renumber = |flags: &str, out: &mut String| {
         for (i, flag) in flags.split(',').enumerate() {
             if i > 0 {
@@ -262,11 +263,7 @@ fn zero_flag_renumbered(aff: String, dic: String) -> (String, String) {
         if let Some((word, rest)) = line.split_once('/') {
             let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
             let flags = &rest[..end];
-            if flags == "0"
-                || flags.starts_with("0,")
-                || flags.ends_with(",0")
-                || flags.contains(",0,")
-            {
+            if has_zero(flags) {
                 new_dic.push_str(&dic[copied..start]);
                 new_dic.push_str(word);
                 new_dic.push('/');
