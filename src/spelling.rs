@@ -278,6 +278,22 @@ fn zero_flag_renumbered(aff: String, dic: String) -> (String, String) {
     (new_aff, new_dic)
 }
 
+/// A speller for the made-up locale `zz` knowing only `words`, written as a Hunspell
+/// dictionary into `dir`'s `dictionary/` (tests of the rules and of suggestions).
+#[cfg(test)]
+pub(crate) fn test_speller(dir: &Path, words: &[&str]) -> Arc<Speller> {
+    let folder = dir.join(PROJECT_DIR);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("zz.aff"),
+        "SET UTF-8\nTRY esiaénrtolcdugmfphbyvkw\n",
+    )
+    .unwrap();
+    let dic = format!("{}\n{}\n", words.len(), words.join("\n"));
+    std::fs::write(folder.join("zz.dic"), dic).unwrap();
+    load(dir, "zz", "zz").unwrap()
+}
+
 impl Speller {
     /// The words of `words` not spelled correctly, in order: like [`Speller::check`] on each,
     /// with one lock of the remembered answers for all of an email's words.
@@ -449,17 +465,8 @@ mod tests {
     #[test]
     fn the_slow_ngram_search_runs_only_for_lowercase_words_no_edit_corrects() {
         let dir = tempfile::tempdir().unwrap();
-        let folder = dir.path().join(PROJECT_DIR);
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(
-            folder.join("zz.aff"),
-            "SET UTF-8\nTRY esiaénrtolcdugmfphbyvkw\n",
-        )
-        .unwrap();
         let words = ["first", "name", "firmament", "tomorrow", "order"];
-        let dic = format!("{}\n{}\n", words.len(), words.join("\n"));
-        std::fs::write(folder.join("zz.dic"), dic).unwrap();
-        let speller = load(dir.path(), "zz", "zz").unwrap();
+        let speller = test_speller(dir.path(), &words);
         // two words run together: the edits' answer, without the ngram search's "firmament"
         assert_eq!(speller.suggest("firstname"), ["first name", "first-name"]);
         assert_eq!(speller.suggest("ordr"), ["order"]);

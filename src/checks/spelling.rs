@@ -203,16 +203,7 @@ mod tests {
 
     /// A tiny English dictionary in a project folder.
     fn speller(dir: &Path) -> std::sync::Arc<Speller> {
-        let folder = dir.join(spelling::PROJECT_DIR);
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(
-            folder.join("zz.aff"),
-            "SET UTF-8\nTRY esiaénrtolcdugmfphbyvkw\n",
-        )
-        .unwrap();
-        let dic = format!("{}\n{}\n", WORDS.len(), WORDS.join("\n"));
-        std::fs::write(folder.join("zz.dic"), dic).unwrap();
-        spelling::load(dir, "zz", "zz").unwrap()
+        spelling::test_speller(dir, WORDS)
     }
 
     fn locales() -> Locales {
@@ -305,9 +296,6 @@ mod tests {
     #[test]
     fn a_paragraph_in_another_language_is_one_language_finding_not_a_spelling_one_a_word() {
         let dir = tempfile::tempdir().unwrap();
-        let folder = dir.path().join(spelling::PROJECT_DIR);
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(folder.join("zz.aff"), "SET UTF-8\n").unwrap();
         let turkish = [
             "merhaba",
             "emma",
@@ -320,9 +308,7 @@ mod tests {
             "teşekkür",
             "ederiz",
         ];
-        let dic = format!("{}\n{}\n", turkish.len(), turkish.join("\n"));
-        std::fs::write(folder.join("zz.dic"), dic).unwrap();
-        let speller = spelling::load(dir.path(), "zz", "zz").unwrap();
+        let speller = spelling::test_speller(dir.path(), &turkish);
         let locales = locales();
         let mut turkish_input = input(&locales, Spelling::Ready(&speller), &[]);
         (turkish_input.code, turkish_input.cldr) = ("tr", "tr");
