@@ -167,6 +167,27 @@ mod tests {
     }
 
     #[test]
+    fn blocks_without_paragraphs_are_set_apart_and_wrap_at_the_text_width() {
+        // MJML's mj-text without <p>, in a narrow column: each block is a paragraph, and a line
+        // wraps at the text width, not the column's (html2text's table layout broke
+        // `[Book a Corsican tour now][1` before its `]`)
+        let column = |inner: &str| {
+            format!(
+                r#"<table role="presentation"><tr><td style="width:150px"><table role="presentation"><tr><td>{inner}</td></tr></table></td></tr></table>"#
+            )
+        };
+        let html = blocks(
+            &column("My Company"),
+            &column(r#"Slogan here <a href="https://x.example/a">Book a Corsican tour now</a>"#),
+        );
+        let text = from_html(&html, 72).unwrap();
+        assert!(
+            text.contains("My Company\n\nSlogan here [Book a Corsican tour now][1]\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn link_texts_and_nowrap_text_are_not_broken() {
         let html = blocks(
             r#"<p>Need help? Write to <a href="mailto:help@fernwood-home.example">help@fernwood-home.example</a>&nbsp;· <a href="https://x.example/help">visit our help centre</a>&nbsp;· Phone <span style="white-space:nowrap">+44 117 496 0321</span></p>"#,

@@ -1,8 +1,8 @@
 //! The HTML as the text part should read it, built straight from the email's parsed tree (the
 //! one the rules read, so the HTML is parsed once) into the DOM html2text lays out: no `<head>`,
-//! no inline styles that cannot hide anything, a mark at the start of every paragraph and data
-//! table (MJML puts each block in its own layout table cell, where html2text would run them
-//! together), and non-breaking spaces where the HTML must not wrap: link texts (so
+//! no inline styles that cannot hide anything, one-column layout tables as plain blocks, a mark
+//! at the start of every paragraph, layout cell and data table (MJML puts each block in its own
+//! layout table cell, where html2text would run them together), and non-breaking spaces where the HTML must not wrap: link texts (so
 //! `[visit our help centre][5]` stays on one line) and `white-space:nowrap` (a phone number).
 
 use ego_tree::iter::Edge;
@@ -27,6 +27,8 @@ struct State {
     in_short_link: bool,
     nowrap_depth: usize,
     tables: Vec<bool>,
+    /// For each open table, whether it is laid out as plain blocks (see [`is_one_column`]).
+    flat: Vec<bool>,
 }
 
 /// html2text's DOM of `doc`, prepared for the text part. Kept comments become text where they
@@ -53,8 +55,21 @@ pub(super) fn prepare(doc: &Html, keep: Keep) -> RcDom {
                     Node::Element(el) if &*el.name.local == "head" => skipping = Some(node.id()),
                     Node::Element(el) => {
                         let name = el.name();
+                        if name == "table" {
+                            // Not with send-time markers: their blank lines are placed for
+                            // html2text's table layout (see `is_one_column`).
+                            state.flat.push(
+                                keep.is_none()
+                                    && el.attr("role") == Some("presentation")
+                                    && is_one_column(node),
+                            );
+                        }
+                        let as_block = matches!(
+                            name,
+                            "table" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th"
+                        ) && state.flat.last() == Some(&true);
                         let handle = dom.create_element(
-                            qual_name(&el.name.ns, name),
+                            qual_name(&el.name.ns, if as_block { "div" } else { name }),
                             attributes(el, keeps),
                             ElementFlags::default(),
                         );
@@ -66,6 +81,9 @@ pub(super) fn prepare(doc: &Html, keep: Keep) -> RcDom {
                         match name {
                             "p" => mark(&dom, &handle),
                             "table" => state.tables.push(el.attr("role") != Some("presentation")),
+                            // a layout cell laid out as a block starts a block, as its own
+                            // cell would have
+                            "td" | "th" if as_block => mark(&dom, &handle),
                             "td" | "th" => {
                                 if let Some(waiting @ true) = state.tables.last_mut() {
                                     *waiting = false;
@@ -114,6 +132,7 @@ pub(super) fn prepare(doc: &Html, keep: Keep) -> RcDom {
                 match el.name() {
                     "table" => {
                         state.tables.pop();
+                        state.flat.pop();
                     }
                     "a" => state.in_short_link = false,
                     _ => {}
@@ -122,6 +141,32 @@ pub(super) fn prepare(doc: &Html, keep: Keep) -> RcDom {
         }
     }
     dom
+}
+
+/// Whether the table `node` has at most one cell in each row: a layout table of MJML's
+/// sections, columns and blocks stacked one above the other. Given to html2text as plain
+/// blocks (each cell starting a paragraph), it reads as the table did, and html2text lays it out
+/// without measuring and copying every cell's lines: a third of the text part's time. Lines
+/// also wrap at the text width, not at a narrower cell's (where `[Privacy policy][15` used to
+/// break before its `]`). The send-time layout, with its markers, keeps the tables: the markers'
+/// own lines and the blank lines the program keeps around them are placed for that layout.
+fn is_one_column(node: ego_tree::NodeRef<Node>) -> bool {
+    fn name<'a>(node: &ego_tree::NodeRef<'a, Node>) -> Option<&'a str> {
+        match node.value() {
+            Node::Element(el) => Some(el.name()),
+            _ => None,
+        }
+    }
+    let rows = node.children().flat_map(|child| match name(&child) {
+        Some("tbody" | "thead" | "tfoot") => child.children().collect::<Vec<_>>(),
+        _ => vec![child],
+    });
+    rows.filter(|row| name(row) == Some("tr")).all(|row| {
+        row.children()
+            .filter(|cell| matches!(name(cell), Some("td" | "th")))
+            .count()
+            <= 1
+    })
 }
 
 /// The element name in html2text's own (newer) html5ever types.
@@ -266,7 +311,8 @@ mod tests {
 
     #[test]
     fn paragraphs_and_data_tables_are_marked_layout_tables_not() {
-        let html = r#"<table role="presentation"><tr><td><p>Hello</p></td></tr></table><table><tr><td>Item</td><td>£5</td></tr></table>"#;
+        // a layout table of two columns stays a table, its cells unmarked
+        let html = r#"<table role="presentation"><tr><td><p>Hello</p></td><td>side</td></tr></table><table><tr><td>Item</td><td>£5</td></tr></table>"#;
         let prepared = prepared(html);
         assert_eq!(prepared.matches(BLOCK_START).count(), 2, "{prepared}");
         assert!(
@@ -293,16 +339,60 @@ mod tests {
     fn each_data_table_is_marked_once_at_its_first_cell_however_nested() {
         let html = r#"<table role="presentation"><tr><td><table><tr><th>Item</th><td>Price</td></tr></table></td></tr></table><table><tr><td><table role="presentation"><tr><td>inner</td></tr></table></td><td>x</td></tr></table>"#;
         let prepared = prepared(html);
-        assert_eq!(prepared.matches(BLOCK_START).count(), 2, "{prepared}");
+        // each data table once, and each cell of the one-column layout tables
+        assert_eq!(prepared.matches(BLOCK_START).count(), 4, "{prepared}");
         assert!(
-            prepared.contains(&format!("<th>{BLOCK_START}Item")),
+            prepared.contains(&format!(
+                "<div>{BLOCK_START}<table><tbody><tr><th>{BLOCK_START}Item</th><td>Price"
+            )),
+            "{prepared}"
+        );
+        // the inner layout table, one column, is plain blocks
+        assert!(
+            prepared.contains(&format!(
+                "<td>{BLOCK_START}<div role=\"presentation\"><div><div><div>{BLOCK_START}inner"
+            )),
+            "{prepared}"
+        );
+    }
+
+    #[test]
+    fn one_column_layout_tables_become_blocks_columns_and_data_tables_stay() {
+        let stacked = r#"<table role="presentation"><tbody><tr><td><p>a</p></td></tr><tr><td><p>b</p></td></tr></tbody></table>"#;
+        let columns = r#"<table role="presentation"><tr><td>left</td><td>right</td></tr></table>"#;
+        let data = r#"<table><tr><td>only</td></tr></table>"#;
+        let prepared = prepared(&format!("{stacked}{columns}{data}"));
+        assert!(
+            prepared.contains(&format!(
+                r#"<div role="presentation"><div><div><div>{BLOCK_START}<p>{BLOCK_START}a</p></div></div><div><div>{BLOCK_START}<p>{BLOCK_START}b</p></div></div></div></div>"#
+            )),
             "{prepared}"
         );
         assert!(
-            prepared.contains(&format!("<td>{BLOCK_START}<table")),
+            prepared.contains(
+                r#"<table role="presentation"><tbody><tr><td>left</td><td>right</td></tr>"#
+            ),
             "{prepared}"
         );
-        assert!(prepared.contains("<td>inner"), "{prepared}");
+        assert!(
+            prepared.contains(&format!("<table><tbody><tr><td>{BLOCK_START}only")),
+            "{prepared}"
+        );
+    }
+
+    #[test]
+    fn with_send_time_markers_layout_tables_stay_tables() {
+        let html = r#"<table role="presentation"><tbody><tr><td>a</td></tr><!--{{#each items}}--><tr><td>b</td></tr></tbody></table>"#;
+        let keep = |c: &str| c.starts_with("{{");
+        let mut out = Vec::new();
+        prepare(&Html::parse_document(html), Some(&keep))
+            .serialize(&mut out)
+            .expect("serialise to memory");
+        let out = String::from_utf8(out).expect("UTF-8");
+        assert!(
+            out.contains("<tr><td>a</td></tr><tr><td>{{#each items}}</td></tr><tr><td>b</td></tr>"),
+            "{out}"
+        );
     }
 
     #[test]
