@@ -255,8 +255,13 @@ mod tests {
 
     /// The prepared DOM as HTML, with non-breaking spaces left as characters.
     fn prepared(html: &str) -> String {
+        prepared_keeping(html, None)
+    }
+
+    /// The same, keeping the comments `keep` accepts.
+    fn prepared_keeping(html: &str, keep: Keep) -> String {
         let mut out = Vec::new();
-        let dom = prepare(&Html::parse_document(html), None);
+        let dom = prepare(&Html::parse_document(html), keep);
         dom.serialize(&mut out).expect("serialise to memory");
         String::from_utf8(out)
             .expect("html5ever writes UTF-8")
@@ -383,12 +388,7 @@ mod tests {
     #[test]
     fn with_send_time_markers_layout_tables_stay_tables() {
         let html = r#"<table role="presentation"><tbody><tr><td>a</td></tr><!--{{#each items}}--><tr><td>b</td></tr></tbody></table>"#;
-        let keep = |c: &str| c.starts_with("{{");
-        let mut out = Vec::new();
-        prepare(&Html::parse_document(html), Some(&keep))
-            .serialize(&mut out)
-            .expect("serialise to memory");
-        let out = String::from_utf8(out).expect("UTF-8");
+        let out = prepared_keeping(html, Some(&|c: &str| c.starts_with("{{")));
         assert!(
             out.contains("<tr><td>a</td></tr><tr><td>{{#each items}}</td></tr><tr><td>b</td></tr>"),
             "{out}"
@@ -408,12 +408,7 @@ mod tests {
     #[test]
     fn kept_comments_become_text_rows_between_rows_and_vanish_otherwise() {
         let html = "<table><tbody><!--{{#each items}}--><tr><td>x</td></tr><!--other--></tbody></table><p>a<!--{{/each}}-->b</p>";
-        let keep = |c: &str| c.starts_with("{{");
-        let mut out = Vec::new();
-        prepare(&Html::parse_document(html), Some(&keep))
-            .serialize(&mut out)
-            .expect("serialise to memory");
-        let out = String::from_utf8(out).expect("UTF-8");
+        let out = prepared_keeping(html, Some(&|c: &str| c.starts_with("{{")));
         assert!(
             out.contains("<tbody><tr><td>{{#each items}}</td></tr><tr>"),
             "{out}"
