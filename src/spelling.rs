@@ -44,6 +44,9 @@ pub struct Speller {
     suggested: Mutex<HashMap<String, Vec<String>>>,
 }
 
+/// Longest word (in letters) tried with a doubled letter and a vowel changed.
+const MAX_VOWEL_CHANGED: usize = 14;
+
 /// Most suggestions a speller remembers; past it, it starts again.
 const MAX_SUGGESTIONS_REMEMBERED: usize = 2_000;
 
@@ -418,6 +421,11 @@ impl Speller {
         if !out.is_empty() {
             return out;
         }
+        // a long word (Turkish, above all) would cost thousands of lookups, and the misspellings
+        // this finds are short (`ocurrance`, `accidently`)
+        if word.chars().count() > MAX_VOWEL_CHANGED {
+            return out;
+        }
         let vowels = vowels_for(word);
         for run in &runs {
             let changed: Vec<char> = with_doubling_changed(word, &[*run]).chars().collect();
@@ -612,6 +620,10 @@ mod tests {
         assert_eq!(with_doubling_changed(word, &[runs[2], runs[4]]), "tomorrów");
         // a letter of two bytes doubled, then undoubled
         assert_eq!(with_doubling_changed(word, &[runs[5]]), "tommoróów");
+        let doubled = "tommoróów";
+        let ó = letter_runs(doubled)[5];
+        assert!(ó.doubled && ó.letter == 'ó');
+        assert_eq!(with_doubling_changed(doubled, &[ó]), word);
         assert_eq!(
             with_doubling_changed("kooperasyon", &letter_runs("kooperasyon")[1..2]),
             "koperasyon"

@@ -2,8 +2,9 @@
 //! one the rules read, so the HTML is parsed once) into the DOM html2text lays out: no `<head>`,
 //! no inline styles that cannot hide anything, one-column layout tables as plain blocks, a mark
 //! at the start of every paragraph, layout cell and data table (MJML puts each block in its own
-//! layout table cell, where html2text would run them together), and non-breaking spaces where the HTML must not wrap: link texts (so
-//! `[visit our help centre][5]` stays on one line) and `white-space:nowrap` (a phone number).
+//! layout table cell, where html2text would run them together), and non-breaking spaces where
+//! the HTML must not wrap: link texts (so `[visit our help centre][5]` stays on one line) and
+//! `white-space:nowrap` (a phone number).
 
 use ego_tree::iter::Edge;
 use html2text::RcDom;
@@ -83,7 +84,13 @@ pub(super) fn prepare(doc: &Html, keep: Keep) -> RcDom {
                             "table" => state.tables.push(el.attr("role") != Some("presentation")),
                             // a layout cell laid out as a block starts a block, as its own
                             // cell would have
-                            "td" | "th" if as_block => mark(&dom, &handle),
+                            // (only outside tables kept as tables: a mark there would put a
+                            // blank line in the middle of a row laid out side by side)
+                            "td" | "th" if as_block => {
+                                if !state.flat.contains(&false) {
+                                    mark(&dom, &handle);
+                                }
+                            }
                             "td" | "th" => {
                                 if let Some(waiting @ true) = state.tables.last_mut() {
                                     *waiting = false;
@@ -344,8 +351,9 @@ mod tests {
     fn each_data_table_is_marked_once_at_its_first_cell_however_nested() {
         let html = r#"<table role="presentation"><tr><td><table><tr><th>Item</th><td>Price</td></tr></table></td></tr></table><table><tr><td><table role="presentation"><tr><td>inner</td></tr></table></td><td>x</td></tr></table>"#;
         let prepared = prepared(html);
-        // each data table once, and each cell of the one-column layout tables
-        assert_eq!(prepared.matches(BLOCK_START).count(), 4, "{prepared}");
+        // each data table once, and the cell of the outer one-column layout table (not the
+        // inner one's, inside a table kept as a table)
+        assert_eq!(prepared.matches(BLOCK_START).count(), 3, "{prepared}");
         assert!(
             prepared.contains(&format!(
                 "<div>{BLOCK_START}<table><tbody><tr><th>{BLOCK_START}Item</th><td>Price"
@@ -355,7 +363,7 @@ mod tests {
         // the inner layout table, one column, is plain blocks
         assert!(
             prepared.contains(&format!(
-                "<td>{BLOCK_START}<div role=\"presentation\"><div><div><div>{BLOCK_START}inner"
+                "<td>{BLOCK_START}<div role=\"presentation\"><div><div><div>inner"
             )),
             "{prepared}"
         );
@@ -381,6 +389,17 @@ mod tests {
         );
         assert!(
             prepared.contains(&format!("<table><tbody><tr><td>{BLOCK_START}only")),
+            "{prepared}"
+        );
+    }
+
+    #[test]
+    fn blocks_inside_a_table_kept_as_a_table_are_not_set_apart() {
+        // a column of two blocks beside another column: a blank line there would split a row
+        let html = r#"<table role="presentation"><tr><td><table role="presentation"><tr><td>a</td></tr><tr><td>b</td></tr></table></td><td>c</td></tr></table>"#;
+        let prepared = prepared(html);
+        assert!(
+            prepared.contains(r#"<td><div role="presentation"><div><div><div>a</div></div><div><div>b</div></div></div></div></td><td>c</td>"#),
             "{prepared}"
         );
     }
