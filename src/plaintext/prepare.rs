@@ -86,11 +86,10 @@ pub(super) fn prepare(doc: &Html, keep: Keep) -> RcDom {
                             // cell would have
                             // (only outside tables kept as tables: a mark there would put a
                             // blank line in the middle of a row laid out side by side)
-                            "td" | "th" if as_block => {
-                                if !state.flat.contains(&false) {
-                                    mark(&dom, &handle);
-                                }
+                            "td" | "th" if as_block && !state.flat.contains(&false) => {
+                                mark(&dom, &handle)
                             }
+                            "td" | "th" if as_block => {}
                             "td" | "th" => {
                                 if let Some(waiting @ true) = state.tables.last_mut() {
                                     *waiting = false;
