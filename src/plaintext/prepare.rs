@@ -22,14 +22,22 @@ const UNBREAKABLE_LINK: usize = 40;
 pub(super) type Keep<'a> = Option<&'a dyn Fn(&str) -> bool>;
 
 /// Where the walk is: the short link it is in, how many `white-space: nowrap` elements enclose
-/// it, and for each open table whether it is a data table still waiting for its mark.
+/// it, and how each open table, innermost last, reaches html2text.
 #[derive(Default)]
 struct State {
     in_short_link: bool,
     nowrap_depth: usize,
-    tables: Vec<bool>,
-    /// For each open table, whether it is laid out as plain blocks (see [`is_one_column`]).
-    flat: Vec<bool>,
+    tables: Vec<OpenTable>,
+}
+
+/// How an open table reaches html2text.
+enum OpenTable {
+    /// A one-column layout table, given as plain blocks (see [`is_one_column`]).
+    Blocks,
+    /// A layout table kept as a table: columns side by side, or send-time markers to place.
+    Layout,
+    /// A data table; `marked` once its first cell carries the block mark.
+    Data { marked: bool },
 }
 
 /// html2text's DOM of `doc`, prepared for the text part. Kept comments become text where they
@@ -57,18 +65,22 @@ pub(super) fn prepare(doc: &Html, keep: Keep) -> RcDom {
                     Node::Element(el) => {
                         let name = el.name();
                         if name == "table" {
-                            // Not with send-time markers: their blank lines are placed for
-                            // html2text's table layout (see `is_one_column`).
-                            state.flat.push(
-                                keep.is_none()
-                                    && el.attr("role") == Some("presentation")
-                                    && is_one_column(node),
-                            );
+                            state
+                                .tables
+                                .push(if el.attr("role") != Some("presentation") {
+                                    OpenTable::Data { marked: false }
+                                // Not with send-time markers: their blank lines are placed for
+                                // html2text's table layout (see `is_one_column`).
+                                } else if keep.is_none() && is_one_column(node) {
+                                    OpenTable::Blocks
+                                } else {
+                                    OpenTable::Layout
+                                });
                         }
                         let as_block = matches!(
                             name,
                             "table" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th"
-                        ) && state.flat.last() == Some(&true);
+                        ) && matches!(state.tables.last(), Some(OpenTable::Blocks));
                         let handle = dom.create_element(
                             qual_name(&el.name.ns, if as_block { "div" } else { name }),
                             attributes(el, keeps),
@@ -81,19 +93,21 @@ pub(super) fn prepare(doc: &Html, keep: Keep) -> RcDom {
                         }
                         match name {
                             "p" => mark(&dom, &handle),
-                            "table" => state.tables.push(el.attr("role") != Some("presentation")),
-                            // a layout cell laid out as a block starts a block, as its own
-                            // cell would have
-                            // (only outside tables kept as tables: a mark there would put a
-                            // blank line in the middle of a row laid out side by side)
-                            "td" | "th" if as_block && !state.flat.contains(&false) => {
-                                mark(&dom, &handle)
-                            }
-                            "td" | "th" if as_block => {}
                             "td" | "th" => {
-                                if let Some(waiting @ true) = state.tables.last_mut() {
-                                    *waiting = false;
-                                    mark(&dom, &handle);
+                                // a layout cell given as a block starts a block, as its own
+                                // cell would have, but only outside tables kept as tables: a
+                                // mark there would put a blank line in the middle of a row
+                                let all_blocks =
+                                    state.tables.iter().all(|t| matches!(t, OpenTable::Blocks));
+                                match state.tables.last_mut() {
+                                    Some(OpenTable::Blocks) if all_blocks => mark(&dom, &handle),
+                                    Some(OpenTable::Data {
+                                        marked: marked @ false,
+                                    }) => {
+                                        *marked = true;
+                                        mark(&dom, &handle);
+                                    }
+                                    _ => {}
                                 }
                             }
                             "a" => {
@@ -138,7 +152,6 @@ pub(super) fn prepare(doc: &Html, keep: Keep) -> RcDom {
                 match el.name() {
                     "table" => {
                         state.tables.pop();
-                        state.flat.pop();
                     }
                     "a" => state.in_short_link = false,
                     _ => {}
