@@ -15,6 +15,8 @@ use std::time::SystemTime;
 
 use icu_locale_core::LanguageIdentifier;
 
+mod files;
+
 /// The folder of a project's own dictionaries and word lists.
 pub const PROJECT_DIR: &str = "dictionary";
 
@@ -131,7 +133,7 @@ pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Arc<Speller>, String>
             })
             .map_err(|e| format!("{}: {e}", path.display()))
     };
-    let (aff_text, dic_text) = zero_flag_renumbered(read(&aff)?, read(&dic)?);
+    let (aff_text, dic_text) = files::for_spellbook(read(&aff)?, read(&dic)?);
     let mut dictionary = spellbook::Dictionary::new(&aff_text, &dic_text)
         .map_err(|e| format!("{}: the dictionary could not be read ({e})", dic.display()))?;
     add_word_list(&mut dictionary, &word_list)?;
@@ -201,84 +203,6 @@ fn add_word_list(dictionary: &mut spellbook::Dictionary, file: &Path) -> Result<
         })?;
     }
     Ok(())
-}
-
-/// Hunspell dictionaries with numeric flags may use flag 0 (Debian's `tr_TR` does), which
-/// Hunspell tolerates and spellbook refuses: give it an unused number instead. Other
-/// dictionaries pass through as they are; a renumbered one is written into one string (a
-/// dictionary has hundreds of thousands of lines: a string per line doubled the memory a
-/// build peaked at).
-fn zero_flag_renumbered(aff: String, dic: String) -> (String, String) {
-    let numeric = aff
-        .lines()
-        .any(|l| l.split_whitespace().eq(["FLAG", "num"]));
-    let uses_zero = aff
-        .lines()
-        .any(|l| l.starts_with("SFX 0 ") || l.starts_with("PFX 0 "));
-    if !numeric || !uses_zero {
-        return (aff, dic);
-    }
-    let unused = (aff
-        .lines()
-        .filter_map(|l| l.strip_prefix("SFX ").or_else(|| l.strip_prefix("PFX ")))
-        .filter_map(|rest| rest.split_whitespace().next()?.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0)
-        + 1)
-    .to_string();
-    let has_zero = |flags: &str| flags.split(',').any(|flag| flag == "0");
-    let renumber = |flags: &str, out: &mut String| {
-        for (i, flag) in flags.split(',').enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(if flag == "0" { &unused } else { flag });
-        }
-    };
-    let mut new_aff = String::with_capacity(aff.len() + aff.len() / 16);
-    for line in aff.split_inclusive('\n') {
-        if !(line.starts_with("SFX ") || line.starts_with("PFX ")) {
-            new_aff.push_str(line);
-            continue;
-        }
-        for (i, field) in line.split(' ').enumerate() {
-            if i > 0 {
-                new_aff.push(' ');
-            }
-            match (i, field.split_once('/')) {
-                (1, _) if field == "0" => new_aff.push_str(&unused),
-                (3, Some((affix, flags))) => {
-                    new_aff.push_str(affix);
-                    new_aff.push('/');
-                    let end = flags.find(char::is_whitespace).unwrap_or(flags.len());
-                    renumber(&flags[..end], &mut new_aff);
-                    new_aff.push_str(&flags[end..]);
-                }
-                _ => new_aff.push_str(field),
-            }
-        }
-    }
-    // Only the lines that use flag 0 change (5,616 of tr_TR's 371,169): the rest are copied in
-    // runs, which keeps loading the dictionary about a quarter faster than rewriting each line.
-    let mut new_dic = String::with_capacity(dic.len() + dic.len() / 64);
-    let (mut copied, mut start) = (0, 0);
-    for line in dic.split_inclusive('\n') {
-        if let Some((word, rest)) = line.split_once('/') {
-            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let flags = &rest[..end];
-            if has_zero(flags) {
-                new_dic.push_str(&dic[copied..start]);
-                new_dic.push_str(word);
-                new_dic.push('/');
-                renumber(flags, &mut new_dic);
-                new_dic.push_str(&rest[end..]);
-                copied = start + line.len();
-            }
-        }
-        start += line.len();
-    }
-    new_dic.push_str(&dic[copied..]);
-    (new_aff, new_dic)
 }
 
 /// A speller for the made-up locale `zz` knowing only `words`, written as a Hunspell
@@ -633,20 +557,6 @@ mod tests {
         assert_eq!(dictionary_names("en-GB"), ["en_GB", "en"]);
         assert_eq!(dictionary_names("tr"), ["tr", "tr_TR"]);
         assert_eq!(dictionary_names("en"), ["en", "en_US"]);
-    }
-
-    #[test]
-    fn zero_flag_gets_an_unused_number() {
-        let aff = "SET UTF-8\nFLAG num\n\nSFX 0 N 1\nSFX 0 0 a .\n\nSFX 1 N 1\nSFX 1 0 sı/0,1 .\n";
-        let dic = "3\nab/0,2\nev/1,0\tpo:noun\nel/10,20\r\nat/0\n";
-        let (aff, dic) = zero_flag_renumbered(aff.to_string(), dic.to_string());
-        assert!(
-            aff.contains("SFX 2 N 1\nSFX 2 0 a .") && aff.contains("SFX 1 0 sı/2,1 ."),
-            "{aff}"
-        );
-        assert_eq!(dic, "3\nab/2,2\nev/1,2\tpo:noun\nel/10,20\r\nat/2\n");
-        let dictionary = spellbook::Dictionary::new(&aff, &dic);
-        assert!(dictionary.is_ok(), "{:?}", dictionary.err());
     }
 
     #[test]
