@@ -94,9 +94,10 @@ fn zero_flag_renumbered(aff: String, dic: String) -> (String, String) {
 /// suggestion search on the official MJML templates.
 ///
 /// The rules are left out when that changes no answer: only entries with a digit carry their
-/// flags (no affix adds them, no flag aliases), and no candidate a suggestion makes can have a
-/// digit (none in `TRY`, `REP`, `MAP`, `KEY` or `IGNORE`). Any other dictionary, a German or Dutch one
-/// that compounds words, passes through as it is.
+/// flags (no affix adds them, no flag aliases; the project's word list adds words without
+/// flags), and no word or candidate of a suggestion can gain a digit (none in `TRY`, `REP`,
+/// `MAP`, `KEY`, `IGNORE` or `ICONV`). Any other dictionary, a German or Dutch one that
+/// compounds words, passes through as it is.
 fn digit_compound_rules_dropped(aff: String, dic: &str) -> String {
     let single_char_flags = aff.lines().all(|line| {
         let mut fields = line.split_whitespace();
@@ -110,13 +111,15 @@ fn digit_compound_rules_dropped(aff: String, dic: &str) -> String {
         return aff;
     }
     let is_rule_line = |line: &str| line.split_whitespace().next() == Some("COMPOUNDRULE");
+    // The table's first line is its count; with one-letter flags, every other character of a
+    // rule but `*` and `?` is a flag (`(` and `)` too: they only group long and numeric flags).
     let rule_flags: Vec<char> = aff
         .lines()
         .filter(|line| is_rule_line(line))
+        .skip(1)
         .filter_map(|line| line.split_whitespace().nth(1))
-        .filter(|rule| rule.parse::<usize>().is_err())
         .flat_map(str::chars)
-        .filter(|c| !matches!(c, '*' | '?' | '(' | ')'))
+        .filter(|c| !matches!(c, '*' | '?'))
         .collect();
     // Flags outside ASCII are rare (FLAG UTF-8): such rules are kept.
     if rule_flags.is_empty() || !rule_flags.iter().all(char::is_ascii) {
@@ -136,9 +139,11 @@ fn digit_compound_rules_dropped(aff: String, dic: &str) -> String {
         let fields: Vec<&str> = line.split_whitespace().collect();
         match fields.as_slice() {
             ["TRY" | "KEY" | "IGNORE", text, ..] => !has_digit(text.as_bytes()),
-            ["REP" | "MAP", count] if count.parse::<usize>().is_ok() => true,
-            ["REP" | "MAP", patterns @ ..] => !patterns.iter().any(|p| has_digit(p.as_bytes())),
-            ["SFX" | "PFX", _, _, affix, _, ..] => !affix
+            ["REP" | "MAP" | "ICONV", count] if count.parse::<usize>().is_ok() => true,
+            ["REP" | "MAP" | "ICONV", patterns @ ..] => {
+                !patterns.iter().any(|p| has_digit(p.as_bytes()))
+            }
+            ["SFX" | "PFX", _, _, affix, ..] => !affix
                 .split_once('/')
                 .is_some_and(|(_, flags)| has_rule_flag(flags.as_bytes())),
             _ => true,
@@ -255,28 +260,52 @@ mod tests {
 
     #[test]
     fn compound_rules_a_word_without_digits_can_use_are_kept() {
+        let kept = |aff: &str, dic: &str| digit_compound_rules_dropped(aff.to_string(), dic) == aff;
+        let dropped = |aff: &str, dic: &str| !kept(aff, dic);
+        let rules = "SET UTF-8\nCOMPOUNDRULE 1\nCOMPOUNDRULE n*m\n";
+        assert!(dropped(rules, "2\n1/n\n2/m\n"));
         // a word of letters carries a rule's flag: the rules make real words
-        let words = "3\nfoot/A\nball/B\n1/n\n";
-        let aff = "SET UTF-8\nCOMPOUNDRULE 1\nCOMPOUNDRULE AB\n";
-        assert_eq!(digit_compound_rules_dropped(aff.to_string(), words), aff);
-        // an affix adds a rule's flag
-        let aff = "SET UTF-8\nCOMPOUNDRULE 1\nCOMPOUNDRULE n*m\nSFX S Y 1\nSFX S 0 s/m .\n";
-        assert_eq!(
-            digit_compound_rules_dropped(aff.to_string(), "1\n1/nS\n"),
-            aff
-        );
-        // a suggestion could put a digit in
-        let aff = "SET UTF-8\nTRY ae1\nCOMPOUNDRULE 1\nCOMPOUNDRULE n*m\n";
-        assert_eq!(
-            digit_compound_rules_dropped(aff.to_string(), "1\n1/nm\n"),
-            aff
-        );
-        // flags of two letters or numbers, or aliases: not read, kept
-        let aff = "SET UTF-8\nFLAG long\nCOMPOUNDRULE 1\nCOMPOUNDRULE (nn)*(mm)\n";
-        assert_eq!(
-            digit_compound_rules_dropped(aff.to_string(), "1\n1/nnmm\n"),
-            aff
-        );
+        assert!(kept(rules, "2\nfoot/n\nball/m\n"));
+        // an affix adds a rule's flag (an affix row without its condition too)
+        assert!(kept(
+            &format!("{rules}SFX S Y 1\nSFX S 0 s/m .\n"),
+            "1\n1/nS\n"
+        ));
+        assert!(kept(
+            &format!("{rules}SFX S Y 1\nSFX S 0 s/m\n"),
+            "1\n1/nS\n"
+        ));
+        // a suggestion or a conversion could put a digit in
+        for line in [
+            "TRY ae1",
+            "KEY qwe|123",
+            "REP 1\nREP one 1",
+            "MAP 1\nMAP 1l",
+            "ICONV 1\nICONV ⅰ 1",
+            "IGNORE 0",
+        ] {
+            assert!(kept(&format!("{rules}{line}\n"), "1\n1/nm\n"), "{line}");
+        }
+        assert!(dropped(
+            &format!("{rules}REP 1\nREP f ph\nICONV 1\nICONV ’ '\n"),
+            "1\n1/nm\n"
+        ));
+        // every character of a rule but `*` and `?` is a flag, even brackets and digits
+        assert!(kept(
+            "SET UTF-8\nCOMPOUNDRULE 1\nCOMPOUNDRULE x?(*)\n",
+            "3\n1/x\nfoot/(\nball/)\n"
+        ));
+        assert!(kept(
+            "SET UTF-8\nCOMPOUNDRULE 1\nCOMPOUNDRULE 12\n",
+            "2\nfoot/1\nball/2\n"
+        ));
+        // one-letter flags as UTF-8 are read; two letters, numbers or aliases are not: kept
+        assert!(dropped(&format!("FLAG UTF-8\n{rules}"), "2\n1/n\n2/m\n"));
+        assert!(kept(
+            "SET UTF-8\nFLAG long\nCOMPOUNDRULE 1\nCOMPOUNDRULE (nn)*(mm)\n",
+            "1\n1/nnmm\n"
+        ));
+        assert!(kept(&format!("AF 1\nAF nm\n{rules}"), "1\n1/1\n"));
     }
 
     /// Debian's `en_US` and `en_GB` (installed by `.ci/run`): the rules go, and common
@@ -315,6 +344,14 @@ mod tests {
             };
             let (aff, dic) = (read("aff"), read("dic"));
             let (new_aff, new_dic) = for_spellbook(aff.clone(), dic.clone());
+            let without_rules: String = aff
+                .split_inclusive('\n')
+                .filter(|line| !line.starts_with("COMPOUNDRULE"))
+                .collect();
+            assert!(
+                new_aff == without_rules && new_dic == dic,
+                "{name}: only the rules go"
+            );
             assert!(
                 aff.contains("COMPOUNDRULE") && !new_aff.contains("COMPOUNDRULE"),
                 "{name}"
@@ -344,7 +381,8 @@ mod tests {
         assert!(carry("3\n1/n\nnone/S\nname\n"));
         assert!(!carry("1\nten/n\n"));
         assert!(!carry("1\nten/Sn po:noun\r\n"));
-        // an escaped slash and a slash first are part of the word
+        // an escaped slash is part of the word; a line starting with a slash, which spellbook
+        // skips, is read as a word: the rules are kept, the safe way to be wrong
         assert!(!carry("1\nkm\\/h/n\n"));
         assert!(carry("1\nkm\\/1h/n\n"));
         assert!(!carry("1\n/etc/n\n"));

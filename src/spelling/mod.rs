@@ -194,7 +194,9 @@ fn add_word_list(dictionary: &mut spellbook::Dictionary, file: &Path) -> Result<
         if word.is_empty() {
             continue;
         }
-        dictionary.add(word).map_err(|e| {
+        // A word, not a Hunspell entry: a slash is part of it (`km/h`), never flags, which
+        // could also bring back compound rules left out at load.
+        dictionary.add(&word.replace('/', "\\/")).map_err(|e| {
             format!(
                 "{}:{}: `{word}` could not be added ({e}); write one word per line",
                 file.display(),
@@ -577,9 +579,13 @@ mod tests {
         std::fs::create_dir_all(&words).unwrap();
         std::fs::write(words.join("xx.aff"), "SET UTF-8\n").unwrap();
         std::fs::write(words.join("xx.dic"), "1\nhello\n").unwrap();
-        std::fs::write(words.join("xx.txt"), "# brand names\nFernwood\n").unwrap();
+        std::fs::write(words.join("xx.txt"), "# brand names\nFernwood\nkm/h\n").unwrap();
         let speller = load(dir.path(), "xx", "xx").unwrap();
         assert!(speller.check("hello") && speller.check("Fernwood"));
+        assert!(
+            speller.check("km/h") && !speller.check("km"),
+            "a slash is part of the word"
+        );
         assert!(!speller.check("helo"));
         assert!(
             speller.check("Fernwood's"),
