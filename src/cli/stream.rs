@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 
 use letterpress::pipeline::Pipeline;
 use letterpress::request::{self, MAX_REQUEST_BYTES};
@@ -81,11 +81,13 @@ pub fn serve_lines(
 ) -> io::Result<usize> {
     let stop = AtomicBool::new(false);
     let (jobs, queue) = mpsc::sync_channel::<(usize, Job)>(workers * 4);
-    let queue = Mutex::new(queue);
+    // Only the workers hold the queue: when the output fails they stop, the queue goes with
+    // the last of them, and a reader waiting for room in it is told instead of waiting forever.
+    let queue = Arc::new(Mutex::new(queue));
     let (done, answers) = mpsc::channel::<(usize, Vec<u8>)>();
     std::thread::scope(|scope| {
         for _ in 0..workers.max(1) {
-            let (queue, done) = (&queue, done.clone());
+            let (queue, done) = (Arc::clone(&queue), done.clone());
             // emails build on threads with the large stack deep documents need
             let spawned = std::thread::Builder::new()
                 .stack_size(letterpress::build::STACK_SIZE)
@@ -103,7 +105,7 @@ pub fn serve_lines(
                 });
             spawned?;
         }
-        drop(done);
+        drop((queue, done));
         let writer = scope.spawn(|| write_in_order(answers, output, &stop));
         let mut line = Vec::new();
         let mut seq = 0;
@@ -261,6 +263,35 @@ mod tests {
                 (Line::Fits, "next".to_string())
             ]
         );
+    }
+
+    /// An output that is gone, like a closed pipe.
+    struct Closed;
+
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_output_ends_the_stream_instead_of_hanging_it() {
+        // more lines than the queue holds: the reader used to wait for room forever
+        let input = "not json\n".repeat(200);
+        let (finished, result) = mpsc::channel();
+        std::thread::spawn(move || {
+            let pipeline =
+                Pipeline::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+            let served = serve_lines(&pipeline, None, input.as_bytes(), Closed, 1);
+            let _ = finished.send(served.map_err(|e| e.kind()));
+        });
+        // a guard against hanging the test run, not a measure of speed
+        let served = result.recv_timeout(std::time::Duration::from_secs(120));
+        assert_eq!(served, Ok(Err(io::ErrorKind::BrokenPipe)));
     }
 
     #[test]
