@@ -223,6 +223,29 @@ mod tests {
         assert!(dictionary.is_ok(), "{:?}", dictionary.err());
     }
 
+    /// spellbook's edits for `word` (what [`crate::spelling::Speller::suggest`] asks first).
+    fn edits(dictionary: &spellbook::Dictionary, word: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        dictionary
+            .suggester()
+            .with_ngram_suggestions(false)
+            .suggest(word, &mut out);
+        out
+    }
+
+    /// Both dictionaries accept and correct each of `words` alike.
+    fn assert_same_answers(
+        before: &spellbook::Dictionary,
+        after: &spellbook::Dictionary,
+        words: &[&str],
+        name: &str,
+    ) {
+        for word in words {
+            assert_eq!(before.check(word), after.check(word), "{name}: {word}");
+            assert_eq!(edits(before, word), edits(after, word), "{name}: {word}");
+        }
+    }
+
     /// An English-like dictionary: ordinals compounded from digit entries, as in `en_US`.
     const ORDINALS_AFF: &str = "SET UTF-8\nTRY esianrtolcdugmphbyfvkw\nREP 1\nREP f ph\nCOMPOUNDMIN 1\nONLYINCOMPOUND c\nCOMPOUNDRULE 2\nCOMPOUNDRULE n*1t\nCOMPOUNDRULE n*mp\nSFX S Y 1\nSFX S 0 s .\n";
     const ORDINALS_DIC: &str = "8\n0/nm\n1/n1\n1st/p\n1th/tc\n2/nm\n2nd/p\n2th/tc\nphone/S\n";
@@ -241,21 +264,11 @@ mod tests {
         assert!(before.check("21st"), "21st");
         assert!(before.check("112th"), "112th");
         assert!(!after.check("21st"), "the rules are gone");
-        for word in ["phone", "phones", "fone", "phonest", "ph", "Phone"] {
-            assert_eq!(before.check(word), after.check(word), "{word}");
-        }
-        let suggest = |dictionary: &spellbook::Dictionary, word: &str| {
-            let mut out = Vec::new();
-            dictionary
-                .suggester()
-                .with_ngram_suggestions(false)
-                .suggest(word, &mut out);
-            out
-        };
-        for word in ["phoen", "fones", "phonne"] {
-            assert_eq!(suggest(&before, word), suggest(&after, word), "{word}");
-        }
-        assert_eq!(suggest(&after, "phoen"), ["phone"]);
+        let words = [
+            "phone", "phones", "fone", "phonest", "ph", "Phone", "phoen", "phonne",
+        ];
+        assert_same_answers(&before, &after, &words, "ordinals");
+        assert_eq!(edits(&after, "phoen"), ["phone"]);
     }
 
     #[test]
@@ -358,18 +371,7 @@ mod tests {
             );
             let before = spellbook::Dictionary::new(&aff, &dic).unwrap();
             let after = spellbook::Dictionary::new(&new_aff, &new_dic).unwrap();
-            for word in words {
-                assert_eq!(before.check(word), after.check(word), "{name}: {word}");
-                let suggest = |dictionary: &spellbook::Dictionary| {
-                    let mut out = Vec::new();
-                    dictionary
-                        .suggester()
-                        .with_ngram_suggestions(false)
-                        .suggest(word, &mut out);
-                    out
-                };
-                assert_eq!(suggest(&before), suggest(&after), "{name}: {word}");
-            }
+            assert_same_answers(&before, &after, &words, name);
         }
     }
 
