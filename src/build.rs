@@ -28,7 +28,7 @@ impl Report {
 
     /// Whether the build fails: errors, or warnings when `strict`.
     pub fn fails(&self, strict: bool) -> bool {
-        self.has_errors() || (strict && self.count(Severity::Warning) > 0)
+        self.emails.iter().any(|email| email.fails(strict))
     }
 }
 

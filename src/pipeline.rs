@@ -124,6 +124,11 @@ impl Email {
             .filter(|f| f.severity == severity)
             .count()
     }
+
+    /// Whether this email fails a build: an error, or a warning when `strict`.
+    pub fn fails(&self, strict: bool) -> bool {
+        self.has_errors() || (strict && self.count(Severity::Warning) > 0)
+    }
 }
 
 /// What the command line selects: empty lists mean everything.

@@ -96,7 +96,9 @@ fn selected(selection: &Selection, template: &str, locale: &str) -> bool {
 }
 
 /// Copies every regular file under `from` that `wanted` accepts (by path relative to `from`)
-/// and that does not exist under `to` yet. Symbolic links are never followed or copied.
+/// and that does not exist under `to` yet, as a hard link where the file system allows it (the
+/// previous bundle is removed once the new one is in place, so the file is not shared for
+/// long). Symbolic links are never followed or copied.
 fn copy_missing(from: &Path, to: &Path, wanted: &dyn Fn(&Path) -> bool) -> Result<(), WriteError> {
     let entries = walkdir::WalkDir::new(from).min_depth(1).follow_links(false);
     for entry in entries.into_iter().filter_map(Result::ok) {
@@ -116,7 +118,9 @@ fn copy_missing(from: &Path, to: &Path, wanted: &dyn Fn(&Path) -> bool) -> Resul
         if let Some(dir) = dest.parent() {
             std::fs::create_dir_all(dir).map_err(WriteError::io(dir))?;
         }
-        std::fs::copy(entry.path(), &dest).map_err(WriteError::io(&dest))?;
+        if std::fs::hard_link(entry.path(), &dest).is_err() {
+            std::fs::copy(entry.path(), &dest).map_err(WriteError::io(&dest))?;
+        }
     }
     Ok(())
 }

@@ -22,6 +22,9 @@ static SEQUENCE: AtomicU32 = AtomicU32::new(0);
 pub struct Staging {
     target: Target,
     tmp: PathBuf,
+    /// The bundle this one replaces, if there is one: its files that are unchanged are linked
+    /// into the new bundle instead of written again.
+    previous: Option<PathBuf>,
     /// The marker file, locked while this build runs.
     _marker: File,
     committed: bool,
@@ -47,25 +50,54 @@ impl Staging {
         target::check_replaceable(&target.path())?;
         std::fs::create_dir_all(&target.parent).map_err(WriteError::io(&target.parent))?;
         let (tmp, marker) = create_staging_folder(&target)?;
+        let previous = Some(target.path()).filter(|out| target::is_bundle(out));
         Ok(Staging {
             target,
             tmp,
+            previous,
             _marker: marker,
             committed: false,
         })
     }
 
     /// Writes files (relative paths) into the staging folder; callable from many threads. A
-    /// path that would leave the staging folder is refused.
+    /// path that would leave the staging folder is refused. A file the previous bundle holds
+    /// with the same bytes is linked instead (see [`Staging::link_unchanged`]).
     pub fn write(&self, files: &[(String, Vec<u8>)]) -> Result<(), WriteError> {
         for (rel, bytes) in files {
             let path = self.inside(rel)?;
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(WriteError::io(dir))?;
             }
-            std::fs::write(&path, bytes).map_err(WriteError::io(&path))?;
+            if !self.link_unchanged(rel, &path, bytes)? {
+                std::fs::write(&path, bytes).map_err(WriteError::io(&path))?;
+            }
         }
         Ok(())
+    }
+
+    /// Puts the previous bundle's `rel` at `path` as a hard link when it is a regular file
+    /// holding exactly `bytes`, and says whether it did. Making a file costs far more than
+    /// linking one on many file systems (0.5 ms against 0.01 ms on ext4 here), a rebuild
+    /// mostly writes what it wrote before, and an unchanged file keeps its modification time,
+    /// so copying tools see only what changed. The link is undone when the contents differ,
+    /// so nothing is ever written through it into the previous bundle.
+    fn link_unchanged(&self, rel: &str, path: &Path, bytes: &[u8]) -> Result<bool, WriteError> {
+        let Some(previous) = &self.previous else {
+            return Ok(false);
+        };
+        // no link where a file system has none, across devices, or when `rel` is not there
+        if std::fs::hard_link(previous.join(rel), path).is_err() {
+            return Ok(false);
+        }
+        // checked on the link itself: what it names now is what the new bundle would hold
+        let same = std::fs::symlink_metadata(path)
+            .is_ok_and(|meta| meta.is_file() && meta.len() == bytes.len() as u64)
+            && std::fs::read(path).is_ok_and(|held| held == bytes);
+        if !same {
+            std::fs::remove_file(path).map_err(WriteError::io(path))?;
+        }
+        Ok(same)
     }
 
     /// The path of `rel` in the staging folder, when `rel` is a plain relative path.
@@ -215,6 +247,9 @@ fn create_staging_folder(target: &Target) -> Result<(PathBuf, File), WriteError>
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    use std::os::unix::fs::MetadataExt;
+
     use super::*;
     use crate::bundle::{Entry, Manifest, SCHEMA_VERSION};
     use crate::project::Category;
@@ -341,6 +376,87 @@ mod tests {
         assert_eq!(names_in(dir.path()), ["out"], "temporary folder removed");
     }
 
+    /// The file's inode: the same inode in two bundles means a link, not a copy.
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        std::fs::symlink_metadata(path).unwrap().ino()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_unchanged_files_and_never_writes_through_the_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        build(
+            &out,
+            &[
+                ("en/a.html", "same"),
+                ("en/b.html", "old"),
+                ("c.txt", "short"),
+            ],
+            &[],
+            &Selection::default(),
+        );
+        let (a, b, c) = (
+            inode(&out.join("en/a.html")),
+            inode(&out.join("en/b.html")),
+            inode(&out.join("c.txt")),
+        );
+        // a build that fails after staging: the previous bundle is exactly as it was
+        let staging = Staging::new(&out, Path::new("/x")).unwrap();
+        let files = [
+            ("en/a.html".to_string(), b"same".to_vec()),
+            ("en/b.html".to_string(), b"new".to_vec()),
+            ("c.txt".to_string(), b"longer".to_vec()),
+            ("d.txt".to_string(), b"added".to_vec()),
+        ];
+        staging.write(&files).unwrap();
+        drop(staging);
+        assert_eq!(
+            std::fs::read_to_string(out.join("en/b.html")).unwrap(),
+            "old"
+        );
+        assert_eq!(std::fs::read_to_string(out.join("c.txt")).unwrap(), "short");
+        assert!(!out.join("d.txt").exists());
+        // the same files, committed: only the unchanged one is the previous file
+        let staging = Staging::new(&out, Path::new("/x")).unwrap();
+        staging.write(&files).unwrap();
+        staging
+            .commit(&manifest_of(&[]), &Selection::default())
+            .unwrap();
+        assert_eq!(inode(&out.join("en/a.html")), a, "unchanged: linked");
+        assert_ne!(inode(&out.join("en/b.html")), b, "same length, new bytes");
+        assert_ne!(inode(&out.join("c.txt")), c, "new length");
+        for (rel, bytes) in &files {
+            assert_eq!(&std::fs::read(out.join(rel)).unwrap(), bytes, "{rel}");
+        }
+        assert_eq!(
+            std::fs::symlink_metadata(out.join("en/a.html"))
+                .unwrap()
+                .nlink(),
+            1,
+            "the previous bundle is gone, so the file has one name again"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_in_the_previous_bundle_is_never_linked_or_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        build(&out, &[("a.html", "x")], &[], &Selection::default());
+        // someone replaces the bundle's file with a link to a file of the same contents
+        let theirs = dir.path().join("theirs.html");
+        std::fs::write(&theirs, "same").unwrap();
+        std::fs::remove_file(out.join("a.html")).unwrap();
+        std::os::unix::fs::symlink(&theirs, out.join("a.html")).unwrap();
+        build(&out, &[("a.html", "same")], &[], &Selection::default());
+        let meta = std::fs::symlink_metadata(out.join("a.html")).unwrap();
+        assert!(meta.is_file(), "a file of the new bundle, not their link");
+        assert_ne!(inode(&out.join("a.html")), inode(&theirs));
+        assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "same");
+    }
+
     #[test]
     fn refuses_an_out_folder_that_contains_the_project() {
         let dir = tempfile::tempdir().unwrap();
@@ -420,6 +536,8 @@ mod tests {
             templates: vec!["a".into()],
             locales: vec!["en".into()],
         };
+        #[cfg(unix)]
+        let kept_file = inode(&out.join("en/b/x.html"));
         let committed = build(
             &out,
             &[("en/a/x.html", "a2")],
@@ -434,6 +552,12 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(out.join("en/b/x.html")).unwrap(),
             "b1"
+        );
+        #[cfg(unix)]
+        assert_eq!(
+            inode(&out.join("en/b/x.html")),
+            kept_file,
+            "a kept file is linked, not copied"
         );
         assert_eq!(
             std::fs::read_to_string(out.join("tr/a/x.html")).unwrap(),

@@ -80,8 +80,17 @@ fn build_or_check(args: &BuildArgs, write: bool, dialects: Option<&[Dialect]>) -
         None
     };
     let write_error = std::sync::Mutex::new(None);
+    // Once one email fails the build, nothing staged can be committed: the rest are checked
+    // but their files are neither made nor written.
+    let doomed = std::sync::atomic::AtomicBool::new(false);
     let stage = |mut email: letterpress::Email| {
-        if let Some(staging) = &staging {
+        if email.fails(args.strict) {
+            doomed.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        if let Some(staging) = staging
+            .as_ref()
+            .filter(|_| !doomed.load(std::sync::atomic::Ordering::Relaxed))
+        {
             if let Err(err) = staging.write(&bundle::email_files(&email, &project.config)) {
                 write_error
                     .lock()
