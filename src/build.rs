@@ -75,15 +75,33 @@ pub fn on_email_thread<R: Send>(work: impl FnOnce() -> R + Send) -> R {
 /// Builds `ids` in parallel, passing each finished email through `finish` (from any thread)
 /// before it is kept: a build that writes emails out as they come drops their content there,
 /// so memory does not grow with the HTML of every email.
+///
+/// Each locale's dictionary starts loading at once on a thread of its own, and the emails are
+/// built one locale after the other, the default first: while a large dictionary loads (Turkish:
+/// 9 MB, a fifth of a second), the emails of the locales before it are built instead of every
+/// thread waiting for it.
 pub fn build_each(
     pipeline: &Pipeline,
     ids: &[EmailId],
     finish: &(dyn Fn(Email) -> Email + Sync),
 ) -> Report {
-    let mut emails: Vec<Email> = on_email_thread(|| {
-        ids.par_iter()
-            .map(|id| finish(pipeline.build(id)))
-            .collect()
+    let mut order: Vec<&EmailId> = ids.iter().collect();
+    order.sort_by_key(|id| pipeline.locale_rank(&id.locale));
+    let mut locales: Vec<&str> = order.iter().map(|id| id.locale.as_str()).collect();
+    locales.dedup();
+    let mut emails: Vec<Email> = std::thread::scope(|scope| {
+        for locale in locales {
+            // without a thread of its own (none to be had), the first email to need it loads it
+            let _ = std::thread::Builder::new()
+                .name(format!("letterpress-dictionary-{locale}"))
+                .spawn_scoped(scope, move || pipeline.load_dictionary(locale));
+        }
+        on_email_thread(|| {
+            order
+                .par_iter()
+                .map(|id| finish(pipeline.build(id)))
+                .collect()
+        })
     });
     emails.sort_by(|a, b| a.id.cmp(&b.id));
     Report { emails }

@@ -72,6 +72,24 @@ impl Resources {
         }
     }
 
+    /// The dictionary of locale `code`, loaded on first use (by whichever thread asks first;
+    /// the others wait for it); `None` for a locale the project does not have.
+    fn speller(&self, project: &Project, code: &str) -> Option<&Result<Arc<Speller>, String>> {
+        let cell = self.spellers.get(code)?;
+        Some(cell.get_or_init(|| spelling::load(&project.root, code, project.locales.cldr(code))))
+    }
+
+    /// Loads the dictionary of locale `code` now, unless the project turns spelling off: a
+    /// build calls this on a thread of its own, so the load overlaps the emails that need no
+    /// dictionary yet instead of holding up every thread that needs it.
+    pub fn load_dictionary(&self, project: &Project, code: &str) {
+        let off = checks::severity_of("spelling.word", &project.config, &BTreeMap::new())
+            == Severity::Off;
+        if !off {
+            self.speller(project, code);
+        }
+    }
+
     /// Whether `email` carries its locale's project-wide findings: it is the first of its
     /// locale in the selection, or nothing was selected (a single `render`).
     fn carries(&self, email: &Email) -> bool {
@@ -106,16 +124,14 @@ impl Resources {
         } else {
             &[]
         };
-        let spelling = match self.spellers.get(code) {
-            Some(cell) if is_on("spelling.word") => {
-                match cell.get_or_init(|| spelling::load(&project.root, code, cldr)) {
-                    Ok(speller) => Spelling::Ready(speller),
-                    Err(reason) => Spelling::Missing {
-                        reason,
-                        report: carries,
-                    },
-                }
-            }
+        let spelling = match self.speller(project, code) {
+            Some(loaded) if is_on("spelling.word") => match loaded {
+                Ok(speller) => Spelling::Ready(speller),
+                Err(reason) => Spelling::Missing {
+                    reason,
+                    report: carries,
+                },
+            },
             _ => Spelling::Off,
         };
         LocaleInput {

@@ -371,6 +371,22 @@ impl Pipeline {
         Ok(ids)
     }
 
+    /// Loads the spelling dictionary of `locale` now (see
+    /// [`crate::l10n::Resources::load_dictionary`]).
+    pub fn load_dictionary(&self, locale: &str) {
+        self.l10n.load_dictionary(&self.project, locale);
+    }
+
+    /// The position of `locale` among the project's locales (the default first); unknown
+    /// locales come last.
+    pub fn locale_rank(&self, locale: &str) -> usize {
+        self.project
+            .locales
+            .codes()
+            .position(|code| code == locale)
+            .unwrap_or(usize::MAX)
+    }
+
     /// Builds one email of the project with its fixture's data.
     pub fn build(&self, id: &EmailId) -> Email {
         let template = self.project.template(&id.template);
