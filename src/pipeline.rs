@@ -157,6 +157,8 @@ pub struct Pipeline {
     use_programs: bool,
     /// The data contract of each template, compiled on first use.
     contracts: BTreeMap<String, OnceLock<Contract>>,
+    /// The shape of each template's data, found on first use.
+    shapes: BTreeMap<String, OnceLock<Result<Arc<Shape>, NotCompiled>>>,
     /// Locales whose file lacks a string of the default locale (see
     /// [`crate::locale::Locales::has_gaps`]).
     locales_with_gaps: std::collections::BTreeSet<String>,
@@ -217,6 +219,11 @@ impl Pipeline {
             .iter()
             .map(|t| (t.name.clone(), OnceLock::new()))
             .collect();
+        let shapes = project
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), OnceLock::new()))
+            .collect();
         let locales_with_gaps = project
             .locales
             .codes()
@@ -235,6 +242,7 @@ impl Pipeline {
             programs,
             use_programs: true,
             contracts,
+            shapes,
         })
     }
 
@@ -308,8 +316,18 @@ impl Pipeline {
         }
     }
 
-    /// The shape of a template's data: the union of its fixtures, in every locale.
-    pub fn shape(&self, template: &EmailTemplate) -> Result<Shape, NotCompiled> {
+    /// The shape of a template's data: the union of its fixtures, in every locale. Found once
+    /// per template: each locale's program and each export needs it, and it reads every
+    /// fixture in every locale.
+    pub fn shape(&self, template: &EmailTemplate) -> Result<Arc<Shape>, NotCompiled> {
+        let find = || self.shape_of_fixtures(template).map(Arc::new);
+        match self.shapes.get(&template.name) {
+            Some(slot) => slot.get_or_init(find).clone(),
+            None => find(),
+        }
+    }
+
+    fn shape_of_fixtures(&self, template: &EmailTemplate) -> Result<Shape, NotCompiled> {
         let mut shape = Shape::Map(BTreeMap::new());
         for fixture in self.project.fixtures_of(&template.name) {
             for code in self.project.locales.codes() {
