@@ -397,3 +397,35 @@ fn arithmetic_on_send_time_data_cannot_be_exported() {
         finding.message
     );
 }
+
+#[test]
+fn a_condition_on_a_value_no_fixture_has_says_so_where_it_is() {
+    // The starter kit's order confirmation with only fixtures that lack `order.delivery_to`
+    // gave "cannot be exported: ⸨site -1⸩unknown": the condition's test had no site.
+    let dir = hostile_project();
+    let path = dir.path().join("templates/receipt.mjml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(
+            "{% if not order.paid %}",
+            "{% if order.coupon %}<p>Coupon applied.</p>{% endif %}\n{% if not order.paid %}",
+        ),
+    )
+    .unwrap();
+    let pipeline = Pipeline::load(dir.path()).unwrap();
+    let template = pipeline.project.template("receipt").unwrap();
+    let finding = export::export(&pipeline, template, "en", Dialect::Mustache).unwrap_err();
+    assert!(!finding.message.contains('⸨'), "{}", finding.message);
+    assert!(
+        finding.message.contains("`order.coupon`") && finding.message.contains("no fixture has"),
+        "{}",
+        finding.message
+    );
+    let at = finding.location.unwrap();
+    assert_eq!(at.line, Some(7), "the line of the condition");
+    // The emails build: without the value, the condition is false.
+    let ids = pipeline.emails(&Selection::default()).unwrap();
+    let html = pipeline.build(&ids[0]).content.unwrap().html;
+    assert!(!html.contains("Coupon applied"));
+}

@@ -397,14 +397,14 @@ impl Writer<'_, '_> {
                 let a = attr;
                 let _ = write!(
                     self.out,
-                    "{{% if __lp_t(v={value}, n={n}) %}}{{{{ __lp_open(v={value}, n={n}, a={a}, s={site}) }}}}"
+                    "{{% if __lp_t(v={value}, n={n}, s={site}) %}}{{{{ __lp_open(v={value}, n={n}, a={a}, s={site}) }}}}"
                 );
                 self.trim(false, tag.trim_after);
                 self.items(body);
                 self.trim(ends_trim, false);
                 let _ = write!(
                     self.out,
-                    "{{{{ __lp_else(v={value}, a={a}) }}}}{{% endif %}}{{% if __lp_e(v={value}, n={n}) %}}"
+                    "{{{{ __lp_else(v={value}, a={a}) }}}}{{% endif %}}{{% if __lp_e(v={value}, n={n}, s={site}) %}}"
                 );
                 self.branches(item, i + 1);
                 self.trim(item.end.trim_before, false);
@@ -471,7 +471,7 @@ impl Writer<'_, '_> {
         self.out.push_str("{% endfor %}");
         let _ = write!(
             self.out,
-            "{{% if __lp_e(v={list}, n=false) %}}{{{{ __lp_each_else(v={list}, a={a}) }}}}"
+            "{{% if __lp_e(v={list}, n=false, s={site}) %}}{{{{ __lp_each_else(v={list}, a={a}) }}}}"
         );
         if let Some((tag, body)) = &item.otherwise {
             self.trim(false, tag.trim_after);
@@ -788,7 +788,7 @@ mod tests {
     #[test]
     fn plain_conditions_render_both_branches() {
         let out = rewrite("{% if a.b %}X{% else %}Y{% endif %}");
-        assert!(out.starts_with("{% if __lp_t(v=a.b, n=false) %}{{ __lp_open(v=a.b, n=false, a=false, s=0) }}X{{ __lp_else(v=a.b, a=false) }}{% endif %}{% if __lp_e(v=a.b, n=false) %}Y"), "{out}");
+        assert!(out.starts_with("{% if __lp_t(v=a.b, n=false, s=0) %}{{ __lp_open(v=a.b, n=false, a=false, s=0) }}X{{ __lp_else(v=a.b, a=false) }}{% endif %}{% if __lp_e(v=a.b, n=false, s=0) %}Y"), "{out}");
         assert!(
             out.ends_with("{{ __lp_end(v=a.b, a=false) }}{% endif %}"),
             "{out}"
@@ -811,10 +811,12 @@ mod tests {
         );
         assert!(out.starts_with("{% set __lp_l0 = o.items %}{{ __lp_each(v=__lp_l0, a=false, s=0) }}{% for i in __lp_l0 %}{{ i.n }}"), "{out}");
         assert!(
-            out.contains("__lp_t(v=__lp_loop(k=\"last\", v=loop.last, l=__lp_l0, s=1), n=true)"),
+            out.contains(
+                "__lp_t(v=__lp_loop(k=\"last\", v=loop.last, l=__lp_l0, s=1), n=true, s=1)"
+            ),
             "{out}"
         );
-        assert!(out.ends_with("{% endfor %}{% if __lp_e(v=__lp_l0, n=false) %}{{ __lp_each_else(v=__lp_l0, a=false) }}{% endif %}{{ __lp_endeach(v=__lp_l0, a=false) }}"), "{out}");
+        assert!(out.ends_with("{% endfor %}{% if __lp_e(v=__lp_l0, n=false, s=0) %}{{ __lp_each_else(v=__lp_l0, a=false) }}{% endif %}{{ __lp_endeach(v=__lp_l0, a=false) }}"), "{out}");
     }
 
     #[test]
