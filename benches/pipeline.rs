@@ -77,7 +77,8 @@ fn tera_step(c: &mut Criterion, pipeline: &Pipeline, id: &EmailId) {
     let template = project.template(&id.template).expect("template");
     let data = project.fixtures_of(&id.template)[0]
         .data
-        .clone()
+        .as_ref()
+        .map(|d| d.get())
         .expect("data");
     let engine = std::sync::Arc::new(letterpress::render::Engine::new(project));
     c.bench_function("step: Tera, inline", |b| {

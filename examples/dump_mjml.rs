@@ -15,9 +15,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut count = 0;
     for template in &project.templates {
         for fixture in project.fixtures_of(&template.name) {
-            let Ok(data) = &fixture.data else { continue };
+            let Ok(data) = fixture.data.as_ref().map(|d| d.get()) else {
+                continue;
+            };
             let rendered = engine
-                .render(template, "en", data)
+                .render(template, "en", &data)
                 .map_err(|f| f.to_string())?;
             let name = format!("{}--{}.mjml", template.name, fixture.name);
             std::fs::write(Path::new(&out).join(name), rendered.mjml)?;

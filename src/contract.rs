@@ -13,6 +13,7 @@ use crate::error::SourcePos;
 use crate::findings::Finding;
 use crate::pipeline::Pipeline;
 use crate::project::{EmailTemplate, Project};
+use crate::stored::StoredMap;
 use crate::symbolic::Program;
 use crate::symbolic::path::{Path, Seg};
 use crate::symbolic::program::{Cond, Node, Slot};
@@ -270,12 +271,13 @@ fn type_words(debug: &str) -> String {
 /// what its fixtures hold: every key the fixtures have, typed by their values; required when
 /// every fixture has it and the template does not test it with `{% if %}`.
 pub fn infer(pipeline: &Pipeline, template: &EmailTemplate) -> Value {
-    let fixtures: Vec<&Map<String, Value>> = pipeline
+    let data: Vec<Map<String, Value>> = pipeline
         .project
         .fixtures_of(&template.name)
         .iter()
-        .filter_map(|f| f.data.as_ref().ok())
+        .filter_map(|f| f.data.as_ref().ok().map(StoredMap::get))
         .collect();
+    let fixtures: Vec<&Map<String, Value>> = data.iter().collect();
     let program = pipeline
         .program(template, &pipeline.project.locales.default)
         .ok();

@@ -45,6 +45,7 @@ pub mod sanitize;
 pub mod scaffold;
 pub mod spelling;
 pub mod starter;
+pub mod stored;
 pub mod symbolic;
 pub mod tera_messages;
 pub mod treatment;

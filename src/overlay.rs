@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{ProjectError, SourcePos};
 use crate::findings::Finding;
+use crate::stored::StoredMap;
 
 /// One overlay file and its data (or why it could not be read).
 #[derive(Debug, Clone)]
@@ -18,7 +19,7 @@ pub struct Overlay {
     /// Path relative to the project root.
     pub file: PathBuf,
     /// The data to merge over the case, or the finding that says why it could not be read.
-    pub data: Result<Map<String, Value>, Finding>,
+    pub data: Result<StoredMap, Finding>,
 }
 
 /// What a fixture file's name (without `.yaml`) says it is.
@@ -72,18 +73,19 @@ pub fn looks_like_locale(text: &str) -> bool {
 
 /// The case's data for one locale: `base` with the locale's overlay merged over it.
 pub fn merged(
-    base: &Map<String, Value>,
+    base: Map<String, Value>,
     overlay: Option<&Overlay>,
 ) -> Result<Map<String, Value>, Finding> {
     let Some(overlay) = overlay else {
-        return Ok(base.clone());
+        return Ok(base);
     };
-    let over = overlay.data.as_ref().map_err(Clone::clone)?;
-    let mut data = Value::Object(base.clone());
-    crate::locale::merge(&mut data, Value::Object(over.clone()));
+    let over = overlay.data.as_ref().map_err(Clone::clone)?.get();
+    let mut data = Value::Object(base);
+    crate::locale::merge(&mut data, Value::Object(over));
     match data {
         Value::Object(map) => Ok(map),
-        _ => Ok(base.clone()),
+        // merging a mapping over a mapping gives a mapping
+        _ => Ok(Map::new()),
     }
 }
 
@@ -152,10 +154,11 @@ mod tests {
                 json!({"order": {"note": "Verandaya bırakıldı", "items": [9]}})
                     .as_object()
                     .cloned()
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
             ),
         };
-        let data = merged(base.as_object().unwrap(), Some(&overlay)).unwrap();
+        let data = merged(base.as_object().cloned().unwrap(), Some(&overlay)).unwrap();
         assert_eq!(
             Value::Object(data),
             json!({"order": {"number": "FH-1", "note": "Verandaya bırakıldı", "items": [9]}, "name": "Emma"})
@@ -169,7 +172,7 @@ mod tests {
             file: "fixtures/x/default.tr.yaml".into(),
             data: Err(Finding::error("build.fixture", "bad yaml", None)),
         };
-        assert!(merged(&base, Some(&broken)).is_err());
-        assert!(merged(&base, None).is_ok());
+        assert!(merged(base.clone(), Some(&broken)).is_err());
+        assert!(merged(base, None).is_ok());
     }
 }

@@ -14,6 +14,7 @@ use crate::error::{ProjectError, SourcePos};
 use crate::findings::{Finding, Severity};
 use crate::locale::Locales;
 use crate::overlay::{self, Overlay};
+use crate::stored::StoredMap;
 use crate::treatment::{self, Treatment};
 
 pub use crate::files::MAX_TEMPLATE_BYTES;
@@ -114,8 +115,8 @@ pub struct Fixture {
     pub name: String,
     /// Path relative to the project root (`None` for the implicit empty fixture).
     pub file: Option<PathBuf>,
-    /// The data, or why it could not be read.
-    pub data: Result<Map<String, Value>, Finding>,
+    /// The data (kept compact: see [`crate::stored`]), or why it could not be read.
+    pub data: Result<StoredMap, Finding>,
     /// Per-locale overlays (`<case>.<locale>.yaml`) by locale code.
     pub overlays: BTreeMap<String, Overlay>,
 }
@@ -123,7 +124,7 @@ pub struct Fixture {
 impl Fixture {
     /// The data for an email in `locale`: the case with that locale's overlay merged over it.
     pub fn data_for(&self, locale: &str) -> Result<Map<String, Value>, Finding> {
-        let base = self.data.as_ref().map_err(Clone::clone)?;
+        let base = self.data.as_ref().map_err(Clone::clone)?.get();
         crate::overlay::merged(base, self.overlays.get(locale))
     }
 }
@@ -446,7 +447,7 @@ fn load_fixtures(
                     ),
                 });
             }
-            let data = read_fixture(root, &rel);
+            let data = read_fixture(root, &rel).map(StoredMap::from);
             match overlay::name(&case, &codes) {
                 overlay::Name::Overlay { case, locale } => {
                     let found = Overlay { file: rel, data };
@@ -488,7 +489,7 @@ fn load_fixtures(
             vec![Fixture {
                 name: "default".into(),
                 file: None,
-                data: Ok(Map::new()),
+                data: Ok(StoredMap::from(Map::new())),
                 overlays: BTreeMap::new(),
             }]
         });
