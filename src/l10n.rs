@@ -124,15 +124,17 @@ impl Resources {
         } else {
             &[]
         };
-        let spelling = match self.speller(project, code) {
-            Some(loaded) if is_on("spelling.word") => match loaded {
-                Ok(speller) => Spelling::Ready(speller),
-                Err(reason) => Spelling::Missing {
-                    reason,
-                    report: carries,
-                },
+        // a dictionary is loaded only for an email whose rules check spelling
+        let loaded = is_on("spelling.word")
+            .then(|| self.speller(project, code))
+            .flatten();
+        let spelling = match loaded {
+            Some(Ok(speller)) => Spelling::Ready(speller),
+            Some(Err(reason)) => Spelling::Missing {
+                reason,
+                report: carries,
             },
-            _ => Spelling::Off,
+            None => Spelling::Off,
         };
         LocaleInput {
             code,
@@ -192,4 +194,48 @@ fn unused_keys(project: &Project, engine: &Engine) -> KeysByLocale {
         result.insert(code.to_string(), unused);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The starter kit's first template and case in Turkish, through the locale rules' input.
+    fn turkish_input(project: &Project, resources: &Resources) -> bool {
+        let template = &project.templates[0];
+        let fixture = &project.fixtures_of(&template.name)[0];
+        let data = fixture.data_for("tr").unwrap_or_default();
+        let overrides = BTreeMap::new();
+        let email = Email {
+            template,
+            locale: "tr",
+            fixture: &fixture.name,
+            data: &data,
+            overrides: &overrides,
+            formatted: &[],
+            own_text: false,
+        };
+        let engine = Engine::new(project);
+        matches!(
+            resources.input(project, &engine, &email, None).spelling,
+            Spelling::Off
+        )
+    }
+
+    #[test]
+    fn with_spelling_off_no_dictionary_is_loaded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut project = Project::load(root).unwrap();
+        project
+            .config
+            .rules
+            .insert("spelling.word".into(), Severity::Off);
+        let resources = Resources::new(&project);
+        assert!(turkish_input(&project, &resources));
+        resources.load_dictionary(&project, "tr");
+        assert!(
+            resources.spellers["tr"].get().is_none(),
+            "neither an email nor the build's loader read the dictionary"
+        );
+    }
 }

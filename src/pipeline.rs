@@ -395,14 +395,18 @@ impl Pipeline {
         self.l10n.load_dictionary(&self.project, locale);
     }
 
-    /// The position of `locale` among the project's locales (the default first); unknown
-    /// locales come last.
+    /// The position of `locale` among the project's locales: the default first, then the
+    /// others in order of their codes; unknown locales come last.
     pub fn locale_rank(&self, locale: &str) -> usize {
-        self.project
-            .locales
+        let locales = &self.project.locales;
+        if locale == locales.default {
+            return 0;
+        }
+        locales
             .codes()
+            .filter(|code| *code != locales.default)
             .position(|code| code == locale)
-            .unwrap_or(usize::MAX)
+            .map_or(usize::MAX, |at| at + 1)
     }
 
     /// Builds one email of the project with its fixture's data.

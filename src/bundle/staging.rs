@@ -70,7 +70,7 @@ impl Staging {
                 std::fs::create_dir_all(dir).map_err(WriteError::io(dir))?;
             }
             if !self.link_unchanged(rel, &path, bytes)? {
-                std::fs::write(&path, bytes).map_err(WriteError::io(&path))?;
+                write_new(&path, bytes)?;
             }
         }
         Ok(())
@@ -86,7 +86,13 @@ impl Staging {
         let Some(previous) = &self.previous else {
             return Ok(false);
         };
-        // no link where a file system has none, across devices, or when `rel` is not there
+        // only through real folders: a folder of the previous bundle replaced by a symbolic
+        // link would lead to someone else's file
+        if !real_folders(previous, rel) {
+            return Ok(false);
+        }
+        // no link where a file system has none, across devices, when `rel` is not there, or
+        // when something is at `path` already (then `write_new` replaces it)
         if std::fs::hard_link(previous.join(rel), path).is_err() {
             return Ok(false);
         }
@@ -182,6 +188,40 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
     }
+}
+
+/// Writes `bytes` as a new file at `path` in the staging folder. Whatever is there already (a
+/// file or link staged before for the same path) is removed first, never written through: it
+/// may be a link into the previous bundle.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(WriteError::io(path)(e)),
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(bytes))
+        .map_err(WriteError::io(path))
+}
+
+/// Whether every folder on the way from `root` to the file `rel` is a folder, not a symbolic
+/// link to one.
+fn real_folders(root: &Path, rel: &str) -> bool {
+    let mut at = root.to_path_buf();
+    let mut parts = Path::new(rel).components().peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            return true;
+        }
+        at.push(part);
+        if !std::fs::symlink_metadata(&at).is_ok_and(|meta| meta.is_dir()) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The manifest as it is written: its keys in alphabetical order, as in every manifest so
@@ -436,6 +476,48 @@ mod tests {
                 .nlink(),
             1,
             "the previous bundle is gone, so the file has one name again"
+        );
+    }
+
+    #[test]
+    fn a_path_staged_twice_never_writes_into_the_previous_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        build(&out, &[("en/a.html", "old")], &[], &Selection::default());
+        let staging = Staging::new(&out, Path::new("/x")).unwrap();
+        // the first write links the previous file; the second must not write through it
+        staging
+            .write(&[("en/a.html".into(), b"old".to_vec())])
+            .unwrap();
+        staging
+            .write(&[("en/a.html".into(), b"NEW!".to_vec())])
+            .unwrap();
+        drop(staging);
+        assert_eq!(
+            std::fs::read_to_string(out.join("en/a.html")).unwrap(),
+            "old"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_of_the_previous_bundle_replaced_by_a_link_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        build(&out, &[("en/a.html", "same")], &[], &Selection::default());
+        let theirs = dir.path().join("theirs");
+        std::fs::create_dir(&theirs).unwrap();
+        std::fs::write(theirs.join("a.html"), "same").unwrap();
+        std::fs::remove_dir_all(out.join("en")).unwrap();
+        std::os::unix::fs::symlink(&theirs, out.join("en")).unwrap();
+        build(&out, &[("en/a.html", "same")], &[], &Selection::default());
+        assert_ne!(inode(&out.join("en/a.html")), inode(&theirs.join("a.html")));
+        assert_eq!(
+            std::fs::symlink_metadata(theirs.join("a.html"))
+                .unwrap()
+                .nlink(),
+            1,
+            "their file has no second name in the bundle"
         );
     }
 
