@@ -170,6 +170,29 @@ pub type Contract = Result<Arc<crate::contract::Checker>, Finding>;
 /// A template's send-time program, or why it has none.
 pub type Compiled = Result<Arc<Program>, NotCompiled>;
 
+/// One empty slot per template of `project`, for what is found once per template.
+fn per_template<T>(project: &Project) -> BTreeMap<String, OnceLock<T>> {
+    project
+        .templates
+        .iter()
+        .map(|t| (t.name.clone(), OnceLock::new()))
+        .collect()
+}
+
+/// The value in `key`'s slot, made by `make` the first time; made each time for a key without a
+/// slot (one the project did not have when the pipeline was made).
+fn once<K, Q, T>(slots: &BTreeMap<K, OnceLock<T>>, key: &Q, make: impl FnOnce() -> T) -> T
+where
+    K: Ord + std::borrow::Borrow<Q>,
+    Q: Ord + ?Sized,
+    T: Clone,
+{
+    match slots.get(key) {
+        Some(slot) => slot.get_or_init(make).clone(),
+        None => make(),
+    }
+}
+
 thread_local! {
     static IN_EMAIL: Cell<bool> = const { Cell::new(false) };
 }
@@ -214,16 +237,8 @@ impl Pipeline {
                     .map(|l| ((t.name.clone(), l.to_string()), OnceLock::new()))
             })
             .collect();
-        let contracts = project
-            .templates
-            .iter()
-            .map(|t| (t.name.clone(), OnceLock::new()))
-            .collect();
-        let shapes = project
-            .templates
-            .iter()
-            .map(|t| (t.name.clone(), OnceLock::new()))
-            .collect();
+        let contracts = per_template(&project);
+        let shapes = per_template(&project);
         let locales_with_gaps = project
             .locales
             .codes()
@@ -286,23 +301,19 @@ impl Pipeline {
                 .compile(&steps, template, locale, &shape, sample.as_ref())
                 .map(Arc::new)
         };
-        match self
-            .programs
-            .get(&(template.name.clone(), locale.to_string()))
-        {
-            Some(slot) => slot.get_or_init(compile).clone(),
-            None => compile(),
-        }
+        once(
+            &self.programs,
+            &(template.name.clone(), locale.to_string()),
+            compile,
+        )
     }
 
     /// The data contract of `template` (declared beside its fixtures, or else inferred),
     /// compiled once on first use.
     pub fn contract(&self, template: &EmailTemplate) -> Contract {
-        let compile = || crate::contract::checker(self, template).map(Arc::new);
-        match self.contracts.get(&template.name) {
-            Some(slot) => slot.get_or_init(compile).clone(),
-            None => compile(),
-        }
+        once(&self.contracts, &template.name, || {
+            crate::contract::checker(self, template).map(Arc::new)
+        })
     }
 
     /// Computes a send-time formatting filter as the Tera filter of the same name does:
@@ -320,11 +331,9 @@ impl Pipeline {
     /// per template: each locale's program and each export needs it, and it reads every
     /// fixture in every locale.
     pub fn shape(&self, template: &EmailTemplate) -> Result<Arc<Shape>, NotCompiled> {
-        let find = || self.shape_of_fixtures(template).map(Arc::new);
-        match self.shapes.get(&template.name) {
-            Some(slot) => slot.get_or_init(find).clone(),
-            None => find(),
-        }
+        once(&self.shapes, &template.name, || {
+            self.shape_of_fixtures(template).map(Arc::new)
+        })
     }
 
     fn shape_of_fixtures(&self, template: &EmailTemplate) -> Result<Shape, NotCompiled> {

@@ -34,10 +34,12 @@ impl StoredMap {
 
 impl From<Map<String, Value>> for StoredMap {
     fn from(map: Map<String, Value>) -> StoredMap {
-        let deep = map.values().any(|v| depth(v) >= MAX_TEXT_DEPTH);
+        if map.values().any(|v| depth(v) >= MAX_TEXT_DEPTH) {
+            return StoredMap(Stored::Tree(map));
+        }
         match serde_json::to_string(&map) {
-            Ok(text) if !deep => StoredMap(Stored::Text(text.into_boxed_str())),
-            _ => StoredMap(Stored::Tree(map)),
+            Ok(text) => StoredMap(Stored::Text(text.into_boxed_str())),
+            Err(_) => StoredMap(Stored::Tree(map)),
         }
     }
 }
@@ -54,16 +56,18 @@ fn depth(value: &Value) -> usize {
     let mut deepest = 0;
     let mut stack = vec![(value, 1)];
     while let Some((value, level)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match value {
-            Value::Array(items) => Box::new(items.iter()),
-            Value::Object(map) => Box::new(map.values()),
-            _ => continue,
-        };
+        if !(value.is_array() || value.is_object()) {
+            continue;
+        }
         deepest = deepest.max(level);
         if level >= MAX_TEXT_DEPTH {
             break;
         }
-        stack.extend(children.map(|child| (child, level + 1)));
+        match value {
+            Value::Array(items) => stack.extend(items.iter().map(|child| (child, level + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|child| (child, level + 1))),
+            _ => {}
+        }
     }
     deepest
 }

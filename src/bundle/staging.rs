@@ -194,34 +194,31 @@ impl Drop for Staging {
 /// file or link staged before for the same path) is removed first, never written through: it
 /// may be a link into the previous bundle.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    match std::fs::remove_file(path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(WriteError::io(path)(e)),
-    }
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .and_then(|mut file| file.write_all(bytes))
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let file = match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path).map_err(WriteError::io(path))?;
+            create()
+        }
+        opened => opened,
+    };
+    file.and_then(|mut file| file.write_all(bytes))
         .map_err(WriteError::io(path))
 }
 
 /// Whether every folder on the way from `root` to the file `rel` is a folder, not a symbolic
 /// link to one.
 fn real_folders(root: &Path, rel: &str) -> bool {
-    let mut at = root.to_path_buf();
-    let mut parts = Path::new(rel).components().peekable();
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            return true;
-        }
-        at.push(part);
-        if !std::fs::symlink_metadata(&at).is_ok_and(|meta| meta.is_dir()) {
-            return false;
-        }
-    }
-    true
+    Path::new(rel)
+        .ancestors()
+        .skip(1)
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .all(|folder| std::fs::symlink_metadata(root.join(folder)).is_ok_and(|m| m.is_dir()))
 }
 
 /// The manifest as it is written: its keys in alphabetical order, as in every manifest so

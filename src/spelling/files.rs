@@ -164,11 +164,7 @@ fn only_words_with_digits_carry(dic: &str, flags: &[bool; 128]) -> bool {
     let body = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
     memchr::memchr_iter(b'/', &bytes[body..]).all(|at| {
         let after = &bytes[body + at + 1..];
-        let end = after
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .unwrap_or(after.len());
-        if !any_marked(&after[..end], flags) {
+        if !any_marked(up_to_space(after), flags) {
             return true;
         }
         let start = memchr::memrchr(b'\n', &bytes[..body + at]).map_or(0, |i| i + 1);
@@ -198,17 +194,21 @@ fn entry(line: &[u8]) -> (&[u8], &[u8]) {
         match b {
             b'\t' => return (&line[..i], &[]),
             b'/' if i > 0 && line[i - 1] != b'\\' => {
-                let flags = &line[i + 1..];
-                let end = flags
-                    .iter()
-                    .position(u8::is_ascii_whitespace)
-                    .unwrap_or(flags.len());
-                return (&line[..i], &flags[..end]);
+                return (&line[..i], up_to_space(&line[i + 1..]));
             }
             _ => {}
         }
     }
     (line, &[])
+}
+
+/// `bytes` up to their first whitespace: the flags after a `/`.
+fn up_to_space(bytes: &[u8]) -> &[u8] {
+    let end = bytes
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .unwrap_or(bytes.len());
+    &bytes[..end]
 }
 
 #[cfg(test)]
