@@ -11,7 +11,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::target::{self, MARKER, MARKER_TEXT, Target};
-use super::{Manifest, WriteError, carry, swap};
+use super::{Entry, Manifest, WriteError, carry, swap};
 use crate::pipeline::Selection;
 
 /// Staging folders made by this process so far (several builds may run in one process).
@@ -119,12 +119,14 @@ impl Staging {
         }
     }
 
-    /// Writes the manifest and swaps the staged bundle in place of the output folder. A build
-    /// filtered by `selection` keeps the emails of the previous bundle it did not rebuild, and
-    /// the manifest lists them all.
+    /// Writes the manifest and swaps the staged bundle in place of the output folder. The
+    /// manifest lists its own `emails` and then `more` (both sorted, as a report is), each
+    /// entry turned into JSON only when its turn comes. A build filtered by `selection` keeps
+    /// the emails of the previous bundle it did not rebuild, and the manifest lists them all.
     pub fn commit(
         mut self,
         manifest: &Manifest,
+        more: impl Iterator<Item = Entry>,
         selection: &Selection,
     ) -> Result<Committed, WriteError> {
         let _lock = swap::SwapLock::acquire(&self.target.parent)?;
@@ -148,7 +150,7 @@ impl Staging {
                 None => committed.partial = true,
             }
         }
-        self.write_manifest(manifest, kept)?;
+        self.write_manifest(manifest, more, kept)?;
         let previous = swap::exchange(&self.tmp, &self.target)?;
         self.committed = true;
         if let Some(previous) = previous {
@@ -160,14 +162,17 @@ impl Staging {
     /// Writes `manifest.json` entry by entry, with the `kept` entries of a filtered build
     /// merged in order: a build of many thousand emails never holds the whole manifest, as a
     /// JSON tree or as text, in memory.
-    fn write_manifest(&self, manifest: &Manifest, kept: Vec<Value>) -> Result<(), WriteError> {
+    fn write_manifest(
+        &self,
+        manifest: &Manifest,
+        more: impl Iterator<Item = Entry>,
+        kept: Vec<Value>,
+    ) -> Result<(), WriteError> {
         let path = self.inside("manifest.json")?;
         let file = File::create(&path).map_err(WriteError::io(&path))?;
         let mut writer = std::io::BufWriter::new(file);
-        let new = manifest
-            .emails
-            .iter()
-            .map(|entry| serde_json::to_value(entry).unwrap_or(Value::Null));
+        let as_json = |entry: &Entry| serde_json::to_value(entry).unwrap_or(Value::Null);
+        let new = (manifest.emails.iter().map(as_json)).chain(more.map(|entry| as_json(&entry)));
         let emails = Once::new(carry::merged(new, kept.into_iter()));
         serde_json::to_writer_pretty(&mut writer, &Streamed { manifest, emails })
             .map_err(std::io::Error::from)
@@ -288,7 +293,7 @@ mod tests {
     use std::os::unix::fs::MetadataExt;
 
     use super::*;
-    use crate::bundle::{Entry, Manifest, SCHEMA_VERSION};
+    use crate::bundle::SCHEMA_VERSION;
     use crate::project::Category;
 
     fn manifest_of(names: &[(&str, &str, &str)]) -> Manifest {
@@ -337,7 +342,9 @@ mod tests {
             .map(|(p, t)| ((*p).to_string(), t.as_bytes().to_vec()))
             .collect();
         staging.write(&files).unwrap();
-        staging.commit(&manifest_of(emails), selection).unwrap()
+        staging
+            .commit(&manifest_of(emails), std::iter::empty(), selection)
+            .unwrap()
     }
 
     /// `template/locale/fixture` of every email `out`'s manifest lists, in its order.
@@ -459,7 +466,7 @@ mod tests {
         let staging = Staging::new(&out, Path::new("/x")).unwrap();
         staging.write(&files).unwrap();
         staging
-            .commit(&manifest_of(&[]), &Selection::default())
+            .commit(&manifest_of(&[]), std::iter::empty(), &Selection::default())
             .unwrap();
         assert_eq!(inode(&out.join("en/a.html")), a, "unchanged: linked");
         assert_ne!(inode(&out.join("en/b.html")), b, "same length, new bytes");

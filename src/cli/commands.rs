@@ -122,9 +122,12 @@ fn build_or_check(args: &BuildArgs, write: bool, dialects: Option<&[Dialect]>) -
         {
             return fail(err);
         }
-        let mut manifest = bundle::manifest(&report, &project.config);
-        manifest.templates = bundle::templates(&pipeline);
-        match staging.commit(&manifest, &selection) {
+        let manifest = bundle::Manifest {
+            templates: bundle::templates(&pipeline),
+            ..bundle::Manifest::empty()
+        };
+        let entries = bundle::entries(&report, &project.config);
+        match staging.commit(&manifest, entries, &selection) {
             Ok(committed) => {
                 say_what_a_filtered_build_kept(&committed, &selection, report.emails.len());
                 wrote = Some(committed.out);
