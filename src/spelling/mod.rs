@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use icu_locale_core::LanguageIdentifier;
@@ -64,16 +64,25 @@ impl std::fmt::Debug for Speller {
     }
 }
 
-/// A loaded dictionary is kept for the life of the process, keyed by its files and their
-/// modification times: `watch` reloads the project on every save, and reading a large
-/// dictionary (Turkish: 9 MB) takes a few hundred milliseconds.
+/// What a dictionary was loaded from: its files and their modification times.
 type CacheKey = Vec<(PathBuf, Option<SystemTime>)>;
 
-static CACHE: Mutex<Option<HashMap<CacheKey, Arc<Speller>>>> = Mutex::new(None);
+/// A dictionary loaded, or being loaded, once for every thread that asks for it.
+type Slot = Arc<OnceLock<Result<Arc<Speller>, String>>>;
+
+/// Loaded dictionaries, one slot per `.dic` file and word list, with the files' state it was
+/// loaded from: `watch` reloads the project on every save, and reading a large dictionary
+/// (Turkish: 9 MB) takes a few hundred milliseconds. When the files change, the slot is
+/// replaced, so an edited word list does not keep the old dictionary too.
+static CACHE: Mutex<Option<HashMap<SlotName, (CacheKey, Slot)>>> = Mutex::new(None);
+
+/// A slot's `.dic` file and the project's word list.
+type SlotName = (PathBuf, PathBuf);
 
 /// Finds and loads the dictionary for locale `code` (spelled as the CLDR locale `cldr`, e.g.
 /// `en` as `en-GB`) and adds the words of `dictionary/<code>.txt`. The error says where it
-/// looked and what to install. Loaded once per process while the files do not change.
+/// looked and what to install. Loaded once per process while the files do not change: a
+/// thread that asks while another is loading it waits for that load.
 pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Arc<Speller>, String> {
     let names = dictionary_names(cldr);
     let dirs = search_dirs(root);
@@ -114,13 +123,30 @@ pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Arc<Speller>, String>
             )
         })
         .collect();
-    let cached = CACHE
-        .lock()
-        .ok()
-        .and_then(|cache| cache.as_ref()?.get(&key).cloned());
-    if let Some(speller) = cached {
-        return Ok(speller);
+    let slot = CACHE.lock().ok().map(|mut cache| {
+        let slots = cache.get_or_insert_with(HashMap::new);
+        let (held, slot) = slots
+            .entry((dic.clone(), word_list.clone()))
+            .or_insert_with(|| (key.clone(), Slot::default()));
+        if *held != key {
+            (*held, *slot) = (key, Slot::default());
+        }
+        Arc::clone(slot)
+    });
+    let read = || read_speller(name, &aff, dic.clone(), &word_list);
+    match slot {
+        Some(slot) => slot.get_or_init(read).clone(),
+        None => read(),
     }
+}
+
+/// Reads the dictionary `aff` + `dic` (called `name`) and the project's `word_list`.
+fn read_speller(
+    name: String,
+    aff: &Path,
+    dic: PathBuf,
+    word_list: &Path,
+) -> Result<Arc<Speller>, String> {
     let read = |path: &Path| {
         std::fs::read(path)
             .map(|bytes| {
@@ -133,23 +159,17 @@ pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Arc<Speller>, String>
             })
             .map_err(|e| format!("{}: {e}", path.display()))
     };
-    let (aff_text, dic_text) = files::for_spellbook(read(&aff)?, read(&dic)?);
+    let (aff_text, dic_text) = files::for_spellbook(read(aff)?, read(&dic)?);
     let mut dictionary = spellbook::Dictionary::new(&aff_text, &dic_text)
         .map_err(|e| format!("{}: the dictionary could not be read ({e})", dic.display()))?;
-    add_word_list(&mut dictionary, &word_list)?;
-    let speller = Arc::new(Speller {
+    add_word_list(&mut dictionary, word_list)?;
+    Ok(Arc::new(Speller {
         dictionary,
         name,
         file: dic,
         checked: Mutex::new(HashMap::new()),
         suggested: Mutex::new(HashMap::new()),
-    });
-    if let Ok(mut cache) = CACHE.lock() {
-        cache
-            .get_or_insert_with(HashMap::new)
-            .insert(key, Arc::clone(&speller));
-    }
-    Ok(speller)
+    }))
 }
 
 /// `en-GB` → `en_GB`, `en`; `tr` → `tr`, `tr_TR` (the likely region from CLDR).
@@ -603,6 +623,7 @@ mod tests {
         let first = load(dir.path(), "yy", "yy").unwrap();
         let again = load(dir.path(), "yy", "yy").unwrap();
         assert!(Arc::ptr_eq(&first, &again));
+        drop(again);
         let list = words.join("yy.txt");
         std::fs::write(&list, "Fernwood\n").unwrap();
         let later = SystemTime::now() + std::time::Duration::from_secs(5);
@@ -614,5 +635,35 @@ mod tests {
             .unwrap();
         let changed = load(dir.path(), "yy", "yy").unwrap();
         assert!(!Arc::ptr_eq(&first, &changed) && changed.check("Fernwood"));
+        // the cache lets the old dictionary go: a `watch` session editing its word list
+        // holds one dictionary, not one per save
+        assert_eq!(
+            Arc::strong_count(&first),
+            1,
+            "only this test holds the old one"
+        );
+        assert_eq!(
+            Arc::strong_count(&changed),
+            2,
+            "the cache holds the new one"
+        );
+    }
+
+    #[test]
+    fn threads_asking_at_once_share_one_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let words = dir.path().join(PROJECT_DIR);
+        std::fs::create_dir_all(&words).unwrap();
+        std::fs::write(words.join("ww.aff"), "SET UTF-8\n").unwrap();
+        let dic: Vec<String> = (0..20_000).map(|i| format!("word{i}")).collect();
+        std::fs::write(words.join("ww.dic"), format!("20000\n{}\n", dic.join("\n"))).unwrap();
+        let spellers: Vec<Arc<Speller>> = std::thread::scope(|scope| {
+            let asking: Vec<_> = (0..4)
+                .map(|_| scope.spawn(|| load(dir.path(), "ww", "ww").unwrap()))
+                .collect();
+            asking.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert!(spellers.iter().all(|s| Arc::ptr_eq(s, &spellers[0])));
+        assert!(spellers[0].check("word19999"));
     }
 }
