@@ -89,6 +89,21 @@ fn tera_step(c: &mut Criterion, pipeline: &Pipeline, id: &EmailId) {
             letterpress::deadline::render(&engine, template, "en", std::hint::black_box(&data))
         })
     });
+    // The floor the whole pipeline is measured against: mrml's own parse and render of the same
+    // email's MJML, with no brand head, inlining, text part or rules.
+    let mjml = engine.render(template, "en", &data).expect("renders").mjml;
+    let options = mrml::prelude::render::RenderOptions::default();
+    let html = mrml::parse(&mjml).expect("parses").element.render(&options);
+    assert!(
+        html.is_ok_and(|html| html.len() > 8_000),
+        "the whole email, not a fragment"
+    );
+    c.bench_function("floor: mrml parse + render alone", |b| {
+        b.iter(|| {
+            let parsed = mrml::parse(std::hint::black_box(&mjml)).expect("parses");
+            parsed.element.render(&options).expect("renders")
+        })
+    });
 }
 
 fn whole_build(c: &mut Criterion) {
