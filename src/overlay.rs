@@ -18,8 +18,9 @@ use crate::stored::StoredMap;
 pub struct Overlay {
     /// Path relative to the project root.
     pub file: PathBuf,
-    /// The data to merge over the case, or the finding that says why it could not be read.
-    pub data: Result<StoredMap, Finding>,
+    /// The data to merge over the case, or the finding that says why it could not be read
+    /// (boxed: a finding is three times the size of the data's handle).
+    pub data: Result<StoredMap, Box<Finding>>,
 }
 
 /// What a fixture file's name (without `.yaml`) says it is.
@@ -79,7 +80,7 @@ pub fn merged(
     let Some(overlay) = overlay else {
         return Ok(base);
     };
-    let over = overlay.data.as_ref().map_err(Clone::clone)?.get();
+    let over = overlay.data.as_ref().map_err(|f| (**f).clone())?.get();
     let mut data = Value::Object(base);
     crate::locale::merge(&mut data, Value::Object(over));
     match data {
@@ -117,6 +118,35 @@ pub fn orphan_error(file: PathBuf, template: &str, case: &str) -> ProjectError {
 
 /// Overlays found while loading, per (template, case), then per locale.
 pub type Found = BTreeMap<(String, String), BTreeMap<String, Overlay>>;
+
+/// A case's overlays, by locale code. A case has at most one per other locale, so they are kept
+/// in a slice sorted by code: a map's smallest node holds eleven, 1.6 KB a case, which was
+/// 50 MB of a 100,000-email build.
+#[derive(Debug, Clone, Default)]
+pub struct Overlays(Box<[(String, Overlay)]>);
+
+impl Overlays {
+    /// The overlay for `locale`, if the case has one.
+    pub fn get(&self, locale: &str) -> Option<&Overlay> {
+        self.0
+            .binary_search_by(|(code, _)| code.as_str().cmp(locale))
+            .ok()
+            .map(|at| &self.0[at].1)
+    }
+
+    /// Each overlay with its locale code, in order of the codes.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Overlay)> {
+        self.0
+            .iter()
+            .map(|(code, overlay)| (code.as_str(), overlay))
+    }
+}
+
+impl From<BTreeMap<String, Overlay>> for Overlays {
+    fn from(by_locale: BTreeMap<String, Overlay>) -> Overlays {
+        Overlays(by_locale.into_iter().collect())
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -170,9 +200,30 @@ mod tests {
         let base = Map::new();
         let broken = Overlay {
             file: "fixtures/x/default.tr.yaml".into(),
-            data: Err(Finding::error("build.fixture", "bad yaml", None)),
+            data: Err(Box::new(Finding::error("build.fixture", "bad yaml", None))),
         };
         assert!(merged(base.clone(), Some(&broken)).is_err());
         assert!(merged(base, None).is_ok());
+    }
+
+    #[test]
+    fn a_cases_overlays_are_found_by_locale() {
+        let overlay = |code: &str| Overlay {
+            file: format!("fixtures/x/default.{code}.yaml").into(),
+            data: Ok(Map::new().into()),
+        };
+        let by_locale: BTreeMap<String, Overlay> = ["tr", "de", "pt-BR", "fr"]
+            .into_iter()
+            .map(|code| (code.to_string(), overlay(code)))
+            .collect();
+        let overlays = Overlays::from(by_locale);
+        for code in ["de", "fr", "pt-BR", "tr"] {
+            let found = overlays.get(code).map(|o| o.file.display().to_string());
+            assert_eq!(found, Some(format!("fixtures/x/default.{code}.yaml")));
+        }
+        assert!(overlays.get("en").is_none() && overlays.get("pt").is_none());
+        assert!(Overlays::default().get("tr").is_none());
+        let codes: Vec<&str> = overlays.iter().map(|(code, _)| code).collect();
+        assert_eq!(codes, ["de", "fr", "pt-BR", "tr"]);
     }
 }

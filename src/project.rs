@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::error::{ProjectError, SourcePos};
 use crate::findings::{Finding, Severity};
 use crate::locale::Locales;
-use crate::overlay::{self, Overlay};
+use crate::overlay::{self, Overlay, Overlays};
 use crate::stored::StoredMap;
 use crate::treatment::{self, Treatment};
 
@@ -115,16 +115,17 @@ pub struct Fixture {
     pub name: String,
     /// Path relative to the project root (`None` for the implicit empty fixture).
     pub file: Option<PathBuf>,
-    /// The data (kept compact: see [`crate::stored`]), or why it could not be read.
-    pub data: Result<StoredMap, Finding>,
+    /// The data (kept compact: see [`crate::stored`]), or why it could not be read (boxed: a
+    /// finding is three times the size of the data's handle).
+    pub data: Result<StoredMap, Box<Finding>>,
     /// Per-locale overlays (`<case>.<locale>.yaml`) by locale code.
-    pub overlays: BTreeMap<String, Overlay>,
+    pub overlays: Overlays,
 }
 
 impl Fixture {
     /// The data for an email in `locale`: the case with that locale's overlay merged over it.
     pub fn data_for(&self, locale: &str) -> Result<Map<String, Value>, Finding> {
-        let base = self.data.as_ref().map_err(Clone::clone)?.get();
+        let base = self.data.as_ref().map_err(|f| (**f).clone())?.get();
         crate::overlay::merged(base, self.overlays.get(locale))
     }
 }
@@ -447,7 +448,9 @@ fn load_fixtures(
                     ),
                 });
             }
-            let data = read_fixture(root, &rel).map(StoredMap::from);
+            let data = read_fixture(root, &rel)
+                .map(StoredMap::from)
+                .map_err(Box::new);
             match overlay::name(&case, &codes) {
                 overlay::Name::Overlay { case, locale } => {
                     let found = Overlay { file: rel, data };
@@ -463,7 +466,7 @@ fn load_fixtures(
                     name: case,
                     file: Some(rel),
                     data,
-                    overlays: BTreeMap::new(),
+                    overlays: Overlays::default(),
                 }),
             }
         }
@@ -473,7 +476,7 @@ fn load_fixtures(
             .get_mut(&template)
             .and_then(|cases| cases.iter_mut().find(|f| f.name == case));
         match base {
-            Some(fixture) => fixture.overlays = by_locale,
+            Some(fixture) => fixture.overlays = Overlays::from(by_locale),
             None => {
                 let file = by_locale
                     .into_values()
@@ -490,7 +493,7 @@ fn load_fixtures(
                 name: "default".into(),
                 file: None,
                 data: Ok(StoredMap::from(Map::new())),
-                overlays: BTreeMap::new(),
+                overlays: Overlays::default(),
             }]
         });
     }
