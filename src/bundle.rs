@@ -166,7 +166,7 @@ pub fn entry(email: &Email, _config: &Config) -> Option<Entry> {
         eml: path_of(&email.id, "eml"),
         html_bytes: summary.html_bytes,
         text_bytes: summary.text_bytes,
-        sha256: summary.sha256.clone(),
+        sha256: summary.sha256_hex(),
         headers: headers.clone(),
         assets: summary
             .assets

@@ -328,12 +328,12 @@ mod tests {
             category: letterpress::project::Category::Transactional,
             template_file: format!("templates/{template}.mjml").into(),
             summary: None,
-            content: Some(content.clone()),
+            content: Some(Box::new(content.clone())),
             findings,
         };
         let slot = Slot {
             email,
-            last_good: Some(content),
+            last_good: Some(Box::new(content)),
             revision: 1,
             images_revision: 0,
         };

@@ -230,13 +230,13 @@ mod tests {
             category: Category::Transactional,
             template_file: "templates/order.mjml".into(),
             summary: None,
-            content: Some(Content {
+            content: Some(Box::new(Content {
                 subject: "Your order".into(),
                 preheader: "It is on its way".into(),
                 html: "<html><body><p>Hello</p></body></html>".into(),
                 text: "Hello".into(),
                 assets: vec![],
-            }),
+            })),
             findings: vec![],
         };
         site.emails.insert(

@@ -26,7 +26,7 @@ pub struct Slot {
     /// The latest build result.
     pub email: Email,
     /// The latest content that built, shown while the build is broken.
-    pub last_good: Option<Content>,
+    pub last_good: Option<Box<Content>>,
     /// Bumped whenever `last_good` changes, so open pages reload the frame only then.
     pub revision: u64,
     /// The revision at which a local image this email shows last changed: its HTML is the
@@ -232,12 +232,14 @@ mod tests {
             category: Category::Transactional,
             template_file: PathBuf::from("templates/a.mjml"),
             summary: None,
-            content: html.map(|h| Content {
-                subject: "Subject".into(),
-                preheader: "Pre".into(),
-                html: h.into(),
-                text: "text".into(),
-                assets: vec![],
+            content: html.map(|h| {
+                Box::new(Content {
+                    subject: "Subject".into(),
+                    preheader: "Pre".into(),
+                    html: h.into(),
+                    text: "text".into(),
+                    assets: vec![],
+                })
             }),
             findings: if html.is_none() {
                 vec![Finding::error(
