@@ -134,10 +134,22 @@ pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Arc<Speller>, String>
         Arc::clone(slot)
     });
     let read = || read_speller(name, &aff, dic.clone(), &word_list);
-    match slot {
-        Some(slot) => slot.get_or_init(read).clone(),
-        None => read(),
+    let Some(slot) = slot else {
+        return read();
+    };
+    let loaded = slot.get_or_init(read).clone();
+    if loaded.is_err() {
+        // not kept: the next build tries again, in case what was wrong was mended without
+        // changing a modification time (a `chmod`, a copy that keeps the old time)
+        if let Ok(mut cache) = CACHE.lock() {
+            let name = (dic, word_list);
+            let held = cache.as_ref().and_then(|slots| slots.get(&name));
+            if held.is_some_and(|(_, held)| Arc::ptr_eq(held, &slot)) {
+                cache.as_mut().map(|slots| slots.remove(&name));
+            }
+        }
     }
+    loaded
 }
 
 /// Reads the dictionary `aff` + `dic` (called `name`) and the project's `word_list`.
@@ -647,6 +659,24 @@ mod tests {
             2,
             "the cache holds the new one"
         );
+    }
+
+    #[test]
+    fn a_dictionary_that_failed_to_load_is_tried_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let words = dir.path().join(PROJECT_DIR);
+        std::fs::create_dir_all(&words).unwrap();
+        let (aff, dic) = (words.join("vv.aff"), words.join("vv.dic"));
+        std::fs::write(&aff, "SET UTF-8\nFLAG bogus\n").unwrap();
+        std::fs::write(&dic, "1\nhello\n").unwrap();
+        let when = std::fs::metadata(&aff).unwrap().modified().unwrap();
+        assert!(load(dir.path(), "vv", "vv").is_err());
+        // mended, with the modification time it had (as `cp -p` or a `chmod` would leave it)
+        std::fs::write(&aff, "SET UTF-8\n").unwrap();
+        let file = std::fs::File::options().write(true).open(&aff).unwrap();
+        file.set_modified(when).unwrap();
+        let speller = load(dir.path(), "vv", "vv").expect("read again");
+        assert!(speller.check("hello"));
     }
 
     #[test]
