@@ -110,8 +110,8 @@ pub fn build_each(
                 .collect()
         })
     });
-    // ids are unique: an unstable sort orders them the same, without a buffer of half the
-    // report (30 MB at 100,000 emails)
+    // ids are unique (the project refuses two files for one fixture): an unstable sort orders
+    // them the same, without a buffer of half the report (30 MB at 100,000 emails)
     emails.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     Report { emails }
 }

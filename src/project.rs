@@ -453,11 +453,14 @@ fn load_fixtures(
                 .map_err(Box::new);
             match overlay::name(&case, &codes) {
                 overlay::Name::Overlay { case, locale } => {
-                    let found = Overlay { file: rel, data };
-                    overlays
-                        .entry((template, case))
-                        .or_default()
-                        .insert(locale, found);
+                    let by_locale = overlays
+                        .entry((template.clone(), case.clone()))
+                        .or_default();
+                    if let Some(other) = by_locale.get(&locale) {
+                        let what = format!("the `{locale}` overlay of the `{case}` case");
+                        return Err(same_fixture_twice(rel, &other.file, &what, &template));
+                    }
+                    by_locale.insert(locale, Overlay { file: rel, data });
                 }
                 overlay::Name::OtherLocale { locale, .. } => {
                     return Err(overlay::other_locale_error(rel, &locale, &codes));
@@ -468,6 +471,21 @@ fn load_fixtures(
                     data,
                     overlays: Overlays::default(),
                 }),
+            }
+        }
+    }
+    for (template, cases) in &all {
+        let mut seen = std::collections::HashMap::with_capacity(cases.len());
+        for fixture in cases {
+            let file = fixture.file.as_deref().unwrap_or(Path::new(""));
+            if let Some(other) = seen.insert(fixture.name.as_str(), file) {
+                let what = format!("the `{}` case", fixture.name);
+                return Err(same_fixture_twice(
+                    file.to_path_buf(),
+                    other,
+                    &what,
+                    template,
+                ));
             }
         }
     }
@@ -498,6 +516,19 @@ fn load_fixtures(
         });
     }
     Ok(all)
+}
+
+/// The error for two fixture files that are the same case or overlay of a template
+/// (`default.yaml` and `default.yml`, or `fixtures/<template>.yaml` and
+/// `fixtures/<template>/default.yaml`): one of them would be silently ignored.
+fn same_fixture_twice(rel: PathBuf, other: &Path, what: &str, template: &str) -> ProjectError {
+    ProjectError::Invalid {
+        message: format!(
+            "this file and {} are both {what} of `{template}`, and only one of them would be used; remove or rename one",
+            other.display()
+        ),
+        pos: SourcePos::file(rel),
+    }
 }
 
 fn is_yaml(path: &Path) -> bool {

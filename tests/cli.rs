@@ -643,6 +643,49 @@ fn fixture_for_a_missing_template_is_named() {
 }
 
 #[test]
+fn two_files_for_one_fixture_are_refused_not_one_silently_dropped() {
+    // the same case as .yaml and .yml
+    let project = Project::minimal();
+    project.write("fixtures/welcome/basic.yml", "name: Bob\n");
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("fixtures/welcome/basic.yml: this file and fixtures/welcome/basic.yaml are both the `basic` case of `welcome`, and only one of them would be used; remove or rename one"),
+        "{}",
+        run.stderr
+    );
+    // a one-case file beside the folder's `default` case
+    let project = Project::minimal();
+    project
+        .write("fixtures/welcome/default.yaml", "name: Ada\n")
+        .write("fixtures/welcome.yaml", "name: Bob\n");
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("are both the `default` case of `welcome`")
+            && run.stderr.contains("fixtures/welcome.yaml")
+            && run.stderr.contains("fixtures/welcome/default.yaml"),
+        "{}",
+        run.stderr
+    );
+    // two overlays for one locale
+    let project = Project::minimal();
+    project
+        .write("locales/tr.yaml", "hello: Merhaba\n")
+        .write("fixtures/welcome/basic.tr.yaml", "name: Ayşe\n")
+        .write("fixtures/welcome/basic.tr.yml", "name: Elif\n");
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("are both the `tr` overlay of the `basic` case of `welcome`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_project_without_email_templates_says_so() {
     let project = Project::minimal();
     std::fs::remove_file(project.path().join("templates/welcome.mjml")).unwrap();
