@@ -381,11 +381,14 @@ impl Brand {
         let text = match crate::files::read_in_project(root, rel, crate::files::MAX_YAML_BYTES) {
             Ok(text) => text,
             Err(crate::files::ReadError::NotFound { .. }) => {
+                let reason = if root.join("brand/brand.yml").is_file() {
+                    "brand/brand.yaml is missing: the style guide is brand/brand.yaml; rename brand/brand.yml"
+                } else {
+                    "brand/brand.yaml is missing (run `letterpress init DIR` for a starter kit)"
+                };
                 return Err(ProjectError::NotAProject {
                     dir: root.to_path_buf(),
-                    reason:
-                        "brand/brand.yaml is missing (run `letterpress init DIR` for a starter kit)"
-                            .into(),
+                    reason: reason.into(),
                 });
             }
             Err(err) => return Err(err.into()),

@@ -193,6 +193,16 @@ impl Config {
 
     /// Reads `letterpress.yaml` under `root`, or the defaults when there is none.
     pub fn from_project(root: &Path) -> Result<Config, ProjectError> {
+        // settings written as `letterpress.yml` would otherwise be left out without a word
+        let yml = Path::new("letterpress.yml");
+        if std::fs::symlink_metadata(root.join(yml)).is_ok() {
+            return Err(ProjectError::Invalid {
+                pos: SourcePos::file(yml),
+                message: format!(
+                    "the settings file is {FILE_NAME}, and this one would not be read; rename it (or merge it into {FILE_NAME})"
+                ),
+            });
+        }
         if std::fs::symlink_metadata(root.join(FILE_NAME)).is_err() {
             return Ok(Config::default());
         }

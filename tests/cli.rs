@@ -686,6 +686,49 @@ fn two_files_for_one_fixture_are_refused_not_one_silently_dropped() {
 }
 
 #[test]
+fn a_locale_file_ending_in_yml_is_named_not_left_out() {
+    let project = Project::minimal();
+    project.write("locales/de.yml", "hello: Hallo\n");
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("locales/de.yml: locale files end in .yaml; rename it to de.yaml"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn settings_and_style_guide_ending_in_yml_are_named_not_left_out() {
+    let project = Project::minimal();
+    project.write("letterpress.yml", "strict: true\n");
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "letterpress.yml: the settings file is letterpress.yaml, and this one would not be read"
+        ),
+        "{}",
+        run.stderr
+    );
+    let project = Project::minimal();
+    std::fs::rename(
+        project.path().join("brand/brand.yaml"),
+        project.path().join("brand/brand.yml"),
+    )
+    .unwrap();
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the style guide is brand/brand.yaml; rename brand/brand.yml"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_project_without_email_templates_says_so() {
     let project = Project::minimal();
     std::fs::remove_file(project.path().join("templates/welcome.mjml")).unwrap();

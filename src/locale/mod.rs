@@ -58,9 +58,23 @@ impl Locales {
                 .map_err(|e| ProjectError::io(Path::new("locales"), e))?
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
                 .collect();
             files.sort();
+            // a locale written as `.yml` would otherwise be left out without a word
+            if let Some(yml) = files
+                .iter()
+                .find(|p| p.extension().is_some_and(|e| e == "yml"))
+            {
+                let name = yml.file_name().unwrap_or_default().to_string_lossy();
+                return Err(ProjectError::Invalid {
+                    pos: SourcePos::file(Path::new("locales").join(&*name)),
+                    message: format!(
+                        "locale files end in .yaml; rename it to {}.yaml",
+                        name.trim_end_matches(".yml")
+                    ),
+                });
+            }
+            files.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
             for path in files {
                 let code = path
                     .file_stem()
