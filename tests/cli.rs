@@ -642,32 +642,38 @@ fn fixture_for_a_missing_template_is_named() {
     assert!(run.stderr.contains("fixtures/welcom/basic.yaml: fixture for `welcom`, but there is no templates/welcom.mjml"), "{}", run.stderr);
 }
 
+/// `check` stops before building, with every one of `messages` in what it says.
+fn assert_refused(project: &Project, messages: &[&str]) {
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for message in messages {
+        assert!(run.stderr.contains(message), "{message}\n{}", run.stderr);
+    }
+}
+
 #[test]
 fn two_files_for_one_fixture_are_refused_not_one_silently_dropped() {
     // the same case as .yaml and .yml
     let project = Project::minimal();
     project.write("fixtures/welcome/basic.yml", "name: Bob\n");
-    let run = project.run(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("fixtures/welcome/basic.yml: this file and fixtures/welcome/basic.yaml are both the `basic` case of `welcome`, and only one of them would be used; remove or rename one"),
-        "{}",
-        run.stderr
+    assert_refused(
+        &project,
+        &[
+            "fixtures/welcome/basic.yml: this file and fixtures/welcome/basic.yaml are both the `basic` case of `welcome`, and only one of them would be used; remove or rename one",
+        ],
     );
     // a one-case file beside the folder's `default` case
     let project = Project::minimal();
     project
         .write("fixtures/welcome/default.yaml", "name: Ada\n")
         .write("fixtures/welcome.yaml", "name: Bob\n");
-    let run = project.run(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("are both the `default` case of `welcome`")
-            && run.stderr.contains("fixtures/welcome.yaml")
-            && run.stderr.contains("fixtures/welcome/default.yaml"),
-        "{}",
-        run.stderr
+    assert_refused(
+        &project,
+        &[
+            "are both the `default` case of `welcome`",
+            "fixtures/welcome.yaml",
+            "fixtures/welcome/default.yaml",
+        ],
     );
     // two overlays for one locale
     let project = Project::minimal();
@@ -675,13 +681,9 @@ fn two_files_for_one_fixture_are_refused_not_one_silently_dropped() {
         .write("locales/tr.yaml", "hello: Merhaba\n")
         .write("fixtures/welcome/basic.tr.yaml", "name: Ayşe\n")
         .write("fixtures/welcome/basic.tr.yml", "name: Elif\n");
-    let run = project.run(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("are both the `tr` overlay of the `basic` case of `welcome`"),
-        "{}",
-        run.stderr
+    assert_refused(
+        &project,
+        &["are both the `tr` overlay of the `basic` case of `welcome`"],
     );
 }
 
@@ -689,13 +691,9 @@ fn two_files_for_one_fixture_are_refused_not_one_silently_dropped() {
 fn a_locale_file_ending_in_yml_is_named_not_left_out() {
     let project = Project::minimal();
     project.write("locales/de.yml", "hello: Hallo\n");
-    let run = project.run(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("locales/de.yml: locale files end in .yaml; rename it to de.yaml"),
-        "{}",
-        run.stderr
+    assert_refused(
+        &project,
+        &["locales/de.yml: locale files end in .yaml; rename it to de.yaml"],
     );
 }
 
@@ -703,14 +701,9 @@ fn a_locale_file_ending_in_yml_is_named_not_left_out() {
 fn settings_and_style_guide_ending_in_yml_are_named_not_left_out() {
     let project = Project::minimal();
     project.write("letterpress.yml", "strict: true\n");
-    let run = project.run(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "letterpress.yml: the settings file is letterpress.yaml, and this one would not be read"
-        ),
-        "{}",
-        run.stderr
+    assert_refused(
+        &project,
+        &["letterpress.yml: the settings file is letterpress.yaml, and this one would not be read"],
     );
     let project = Project::minimal();
     std::fs::rename(
@@ -718,13 +711,9 @@ fn settings_and_style_guide_ending_in_yml_are_named_not_left_out() {
         project.path().join("brand/brand.yml"),
     )
     .unwrap();
-    let run = project.run(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("the style guide is brand/brand.yaml; rename brand/brand.yml"),
-        "{}",
-        run.stderr
+    assert_refused(
+        &project,
+        &["the style guide is brand/brand.yaml; rename brand/brand.yml"],
     );
 }
 
