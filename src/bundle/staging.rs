@@ -122,8 +122,9 @@ impl Staging {
     /// Writes the manifest and swaps the staged bundle in place of the output folder. The
     /// manifest lists its own `emails` and then `more`, each entry turned into JSON only when
     /// its turn comes: together they must be in a report's order (all of `emails` sorted before
-    /// all of `more`), since a filtered build merges the previous bundle's entries into them. A build filtered by `selection` keeps
-    /// the emails of the previous bundle it did not rebuild, and the manifest lists them all.
+    /// all of `more`), since a filtered build merges the previous bundle's entries into them.
+    /// A build filtered by `selection` keeps the emails of the previous bundle it did not
+    /// rebuild, and the manifest lists them all.
     pub fn commit(
         mut self,
         manifest: &Manifest,
