@@ -229,27 +229,22 @@ pub fn sample_message(email: &Email) -> Option<Vec<u8>> {
 /// The manifest of every built email of the report.
 pub fn manifest(report: &Report, config: &Config) -> Manifest {
     Manifest {
+        schema_version: SCHEMA_VERSION,
+        generator: generator(),
         emails: entries(report, config).collect(),
-        ..Manifest::empty()
+        templates: Vec::new(),
     }
+}
+
+/// What the manifest names as its writer: `letterpress <version>`.
+pub fn generator() -> String {
+    format!("letterpress {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// The manifest entries of the report's built emails, in its order, made one at a time: a
 /// build writes them out as they come rather than holding ten thousand of them at once.
 pub fn entries<'a>(report: &'a Report, config: &'a Config) -> impl Iterator<Item = Entry> + 'a {
     report.emails.iter().filter_map(move |e| entry(e, config))
-}
-
-impl Manifest {
-    /// A manifest of this version of letterpress with no emails and no templates yet.
-    pub fn empty() -> Manifest {
-        Manifest {
-            schema_version: SCHEMA_VERSION,
-            generator: format!("letterpress {}", env!("CARGO_PKG_VERSION")),
-            emails: Vec::new(),
-            templates: Vec::new(),
-        }
-    }
 }
 
 /// `manifest.json` for every built email of the report.

@@ -11,7 +11,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::target::{self, MARKER, MARKER_TEXT, Target};
-use super::{Entry, Manifest, WriteError, carry, swap};
+use super::{Entry, SCHEMA_VERSION, TemplateEntry, WriteError, carry, swap};
 use crate::pipeline::Selection;
 
 /// Staging folders made by this process so far (several builds may run in one process).
@@ -119,16 +119,15 @@ impl Staging {
         }
     }
 
-    /// Writes the manifest and swaps the staged bundle in place of the output folder. The
-    /// manifest lists its own `emails` and then `more`, each entry turned into JSON only when
-    /// its turn comes: together they must be in a report's order (all of `emails` sorted before
-    /// all of `more`), since a filtered build merges the previous bundle's entries into them.
-    /// A build filtered by `selection` keeps the emails of the previous bundle it did not
+    /// Writes the manifest, with `templates` and the `emails` (in a report's order: a filtered
+    /// build merges the previous bundle's entries into them), and swaps the staged bundle in
+    /// place of the output folder. Each entry is turned into JSON only when its turn comes. A
+    /// build filtered by `selection` keeps the emails of the previous bundle it did not
     /// rebuild, and the manifest lists them all.
     pub fn commit(
         mut self,
-        manifest: &Manifest,
-        more: impl Iterator<Item = Entry>,
+        templates: &[TemplateEntry],
+        emails: impl Iterator<Item = Entry>,
         selection: &Selection,
     ) -> Result<Committed, WriteError> {
         let _lock = swap::SwapLock::acquire(&self.target.parent)?;
@@ -152,7 +151,7 @@ impl Staging {
                 None => committed.partial = true,
             }
         }
-        self.write_manifest(manifest, more, kept)?;
+        self.write_manifest(templates, emails, kept)?;
         let previous = swap::exchange(&self.tmp, &self.target)?;
         self.committed = true;
         if let Some(previous) = previous {
@@ -166,17 +165,16 @@ impl Staging {
     /// JSON tree or as text, in memory.
     fn write_manifest(
         &self,
-        manifest: &Manifest,
-        more: impl Iterator<Item = Entry>,
+        templates: &[TemplateEntry],
+        emails: impl Iterator<Item = Entry>,
         kept: Vec<Value>,
     ) -> Result<(), WriteError> {
         let path = self.inside("manifest.json")?;
         let file = File::create(&path).map_err(WriteError::io(&path))?;
         let mut writer = std::io::BufWriter::new(file);
-        let as_json = |entry: &Entry| serde_json::to_value(entry).unwrap_or(Value::Null);
-        let new = (manifest.emails.iter().map(as_json)).chain(more.map(|entry| as_json(&entry)));
+        let new = emails.map(|entry| serde_json::to_value(entry).unwrap_or(Value::Null));
         let emails = Once::new(carry::merged(new, kept.into_iter()));
-        serde_json::to_writer_pretty(&mut writer, &Streamed { manifest, emails })
+        serde_json::to_writer_pretty(&mut writer, &Streamed { templates, emails })
             .map_err(std::io::Error::from)
             .and_then(|()| writer.write_all(b"\n"))
             .and_then(|()| writer.flush())
@@ -231,7 +229,7 @@ fn real_folders(root: &Path, rel: &str) -> bool {
 /// The manifest as it is written: its keys in alphabetical order, as in every manifest so
 /// far, and each email's entry turned into JSON only when its turn comes.
 struct Streamed<'a, I> {
-    manifest: &'a Manifest,
+    templates: &'a [TemplateEntry],
     emails: Once<I>,
 }
 
@@ -239,11 +237,11 @@ impl<I: Iterator<Item = Value>> Serialize for Streamed<'_, I> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("emails", &self.emails)?;
-        map.serialize_entry("generator", &self.manifest.generator)?;
-        map.serialize_entry("schema_version", &self.manifest.schema_version)?;
-        if !self.manifest.templates.is_empty() {
-            let templates = serde_json::to_value(&self.manifest.templates)
-                .map_err(serde::ser::Error::custom)?;
+        map.serialize_entry("generator", &super::generator())?;
+        map.serialize_entry("schema_version", &SCHEMA_VERSION)?;
+        if !self.templates.is_empty() {
+            let templates =
+                serde_json::to_value(self.templates).map_err(serde::ser::Error::custom)?;
             map.serialize_entry("templates", &templates)?;
         }
         map.end()
@@ -295,41 +293,36 @@ mod tests {
     use std::os::unix::fs::MetadataExt;
 
     use super::*;
-    use crate::bundle::SCHEMA_VERSION;
     use crate::project::Category;
 
-    fn manifest_of(names: &[(&str, &str, &str)]) -> Manifest {
-        Manifest {
-            schema_version: SCHEMA_VERSION,
-            generator: "letterpress test".into(),
-            emails: names
-                .iter()
-                .map(|(template, locale, fixture)| Entry {
-                    template: (*template).into(),
-                    locale: (*locale).into(),
-                    fixture: (*fixture).into(),
-                    category: Category::Transactional,
-                    subject: "s".into(),
-                    preheader: "p".into(),
-                    html: format!("{locale}/{template}/{fixture}.html"),
-                    text: format!("{locale}/{template}/{fixture}.txt"),
-                    eml: format!("{locale}/{template}/{fixture}.eml"),
-                    headers: crate::headers::Headers {
-                        from: crate::headers::Mailbox::parse("shop@example.com").unwrap(),
-                        reply_to: None,
-                        list_unsubscribe: None,
-                        list_unsubscribe_post: None,
-                    },
-                    assets: Vec::new(),
-                    html_bytes: 1,
-                    text_bytes: 1,
-                    sha256: String::new(),
+    fn entries_of(names: &[(&str, &str, &str)]) -> impl Iterator<Item = Entry> {
+        names
+            .iter()
+            .map(|(template, locale, fixture)| Entry {
+                template: (*template).into(),
+                locale: (*locale).into(),
+                fixture: (*fixture).into(),
+                category: Category::Transactional,
+                subject: "s".into(),
+                preheader: "p".into(),
+                html: format!("{locale}/{template}/{fixture}.html"),
+                text: format!("{locale}/{template}/{fixture}.txt"),
+                eml: format!("{locale}/{template}/{fixture}.eml"),
+                headers: crate::headers::Headers {
+                    from: crate::headers::Mailbox::parse("shop@example.com").unwrap(),
+                    reply_to: None,
                     list_unsubscribe: None,
-                    findings: Vec::new(),
-                })
-                .collect(),
-            templates: Vec::new(),
-        }
+                    list_unsubscribe_post: None,
+                },
+                assets: Vec::new(),
+                html_bytes: 1,
+                text_bytes: 1,
+                sha256: String::new(),
+                list_unsubscribe: None,
+                findings: Vec::new(),
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
     }
 
     fn build(
@@ -344,9 +337,7 @@ mod tests {
             .map(|(p, t)| ((*p).to_string(), t.as_bytes().to_vec()))
             .collect();
         staging.write(&files).unwrap();
-        staging
-            .commit(&manifest_of(emails), std::iter::empty(), selection)
-            .unwrap()
+        staging.commit(&[], entries_of(emails), selection).unwrap()
     }
 
     /// `template/locale/fixture` of every email `out`'s manifest lists, in its order.
@@ -468,7 +459,7 @@ mod tests {
         let staging = Staging::new(&out, Path::new("/x")).unwrap();
         staging.write(&files).unwrap();
         staging
-            .commit(&manifest_of(&[]), std::iter::empty(), &Selection::default())
+            .commit(&[], entries_of(&[]), &Selection::default())
             .unwrap();
         assert_eq!(inode(&out.join("en/a.html")), a, "unchanged: linked");
         assert_ne!(inode(&out.join("en/b.html")), b, "same length, new bytes");
@@ -667,7 +658,13 @@ mod tests {
         let written = std::fs::read_to_string(out.join("manifest.json")).unwrap();
         // the format every earlier manifest had: the whole value, keys sorted, pretty, one
         // newline at the end
-        let whole = serde_json::to_value(manifest_of(&emails)).unwrap();
+        let manifest = crate::bundle::Manifest {
+            schema_version: SCHEMA_VERSION,
+            generator: crate::bundle::generator(),
+            emails: entries_of(&emails).collect(),
+            templates: Vec::new(),
+        };
+        let whole = serde_json::to_value(manifest).unwrap();
         let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
         assert_eq!(written, expected);
         assert!(written.find("\"emails\"").unwrap() < written.find("\"generator\"").unwrap());

@@ -122,12 +122,9 @@ fn build_or_check(args: &BuildArgs, write: bool, dialects: Option<&[Dialect]>) -
         {
             return fail(err);
         }
-        let manifest = bundle::Manifest {
-            templates: bundle::templates(&pipeline),
-            ..bundle::Manifest::empty()
-        };
+        let templates = bundle::templates(&pipeline);
         let entries = bundle::entries(&report, &project.config);
-        match staging.commit(&manifest, entries, &selection) {
+        match staging.commit(&templates, entries, &selection) {
             Ok(committed) => {
                 say_what_a_filtered_build_kept(&committed, &selection, report.emails.len());
                 wrote = Some(committed.out);
