@@ -64,20 +64,20 @@ impl std::fmt::Debug for Speller {
     }
 }
 
-/// What a dictionary was loaded from: its files and their modification times.
-type CacheKey = Vec<(PathBuf, Option<SystemTime>)>;
+/// The modification times of a dictionary's `.aff`, its `.dic` and the project's word list.
+type Times = [Option<SystemTime>; 3];
 
 /// A dictionary loaded, or being loaded, once for every thread that asks for it.
 type Slot = Arc<OnceLock<Result<Arc<Speller>, String>>>;
 
-/// Loaded dictionaries, one slot per `.dic` file and word list, with the files' state it was
-/// loaded from: `watch` reloads the project on every save, and reading a large dictionary
+/// A slot's `.dic` file (its `.aff` is beside it, of the same name) and the project's word list.
+type SlotName = (PathBuf, PathBuf);
+
+/// Loaded dictionaries, one slot per `.dic` file and word list, with the files' times it was
+/// loaded at: `watch` reloads the project on every save, and reading a large dictionary
 /// (Turkish: 9 MB) takes a few hundred milliseconds. When the files change, the slot is
 /// replaced, so an edited word list does not keep the old dictionary too.
-static CACHE: Mutex<Option<HashMap<SlotName, (CacheKey, Slot)>>> = Mutex::new(None);
-
-/// A slot's `.dic` file and the project's word list.
-type SlotName = (PathBuf, PathBuf);
+static CACHE: Mutex<Option<HashMap<SlotName, (Times, Slot)>>> = Mutex::new(None);
 
 /// Finds and loads the dictionary for locale `code` (spelled as the CLDR locale `cldr`, e.g.
 /// `en` as `en-GB`) and adds the words of `dictionary/<code>.txt`. The error says where it
@@ -114,22 +114,15 @@ pub fn load(root: &Path, code: &str, cldr: &str) -> Result<Arc<Speller>, String>
         ));
     };
     let word_list = root.join(PROJECT_DIR).join(format!("{code}.txt"));
-    let key: CacheKey = [&aff, &dic, &word_list]
-        .into_iter()
-        .map(|p| {
-            (
-                p.clone(),
-                std::fs::metadata(p).and_then(|m| m.modified()).ok(),
-            )
-        })
-        .collect();
+    let times: Times =
+        [&aff, &dic, &word_list].map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
     let slot = CACHE.lock().ok().map(|mut cache| {
         let slots = cache.get_or_insert_with(HashMap::new);
         let (held, slot) = slots
             .entry((dic.clone(), word_list.clone()))
-            .or_insert_with(|| (key.clone(), Slot::default()));
-        if *held != key {
-            (*held, *slot) = (key, Slot::default());
+            .or_insert_with(|| (times, Slot::default()));
+        if *held != times {
+            (*held, *slot) = (times, Slot::default());
         }
         Arc::clone(slot)
     });
@@ -604,13 +597,19 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_project_dictionary_and_word_list_are_used() {
+    /// A project folder whose `dictionary/` holds `<code>.aff` and `<code>.dic` with these texts.
+    fn project_dictionary(code: &str, aff: &str, dic: &str) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let words = dir.path().join(PROJECT_DIR);
         std::fs::create_dir_all(&words).unwrap();
-        std::fs::write(words.join("xx.aff"), "SET UTF-8\n").unwrap();
-        std::fs::write(words.join("xx.dic"), "1\nhello\n").unwrap();
+        std::fs::write(words.join(format!("{code}.aff")), aff).unwrap();
+        std::fs::write(words.join(format!("{code}.dic")), dic).unwrap();
+        (dir, words)
+    }
+
+    #[test]
+    fn a_project_dictionary_and_word_list_are_used() {
+        let (dir, words) = project_dictionary("xx", "SET UTF-8\n", "1\nhello\n");
         std::fs::write(words.join("xx.txt"), "# brand names\nFernwood\nkm/h\n").unwrap();
         let speller = load(dir.path(), "xx", "xx").unwrap();
         assert!(speller.check("hello") && speller.check("Fernwood"));
@@ -627,11 +626,7 @@ mod tests {
 
     #[test]
     fn a_dictionary_is_loaded_once_until_its_files_change() {
-        let dir = tempfile::tempdir().unwrap();
-        let words = dir.path().join(PROJECT_DIR);
-        std::fs::create_dir_all(&words).unwrap();
-        std::fs::write(words.join("yy.aff"), "SET UTF-8\n").unwrap();
-        std::fs::write(words.join("yy.dic"), "1\nhello\n").unwrap();
+        let (dir, words) = project_dictionary("yy", "SET UTF-8\n", "1\nhello\n");
         let first = load(dir.path(), "yy", "yy").unwrap();
         let again = load(dir.path(), "yy", "yy").unwrap();
         assert!(Arc::ptr_eq(&first, &again));
@@ -663,12 +658,8 @@ mod tests {
 
     #[test]
     fn a_dictionary_that_failed_to_load_is_tried_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let words = dir.path().join(PROJECT_DIR);
-        std::fs::create_dir_all(&words).unwrap();
-        let (aff, dic) = (words.join("vv.aff"), words.join("vv.dic"));
-        std::fs::write(&aff, "SET UTF-8\nFLAG bogus\n").unwrap();
-        std::fs::write(&dic, "1\nhello\n").unwrap();
+        let (dir, words) = project_dictionary("vv", "SET UTF-8\nFLAG bogus\n", "1\nhello\n");
+        let aff = words.join("vv.aff");
         let when = std::fs::metadata(&aff).unwrap().modified().unwrap();
         assert!(load(dir.path(), "vv", "vv").is_err());
         // mended, with the modification time it had (as `cp -p` or a `chmod` would leave it)
@@ -681,12 +672,9 @@ mod tests {
 
     #[test]
     fn threads_asking_at_once_share_one_load() {
-        let dir = tempfile::tempdir().unwrap();
-        let words = dir.path().join(PROJECT_DIR);
-        std::fs::create_dir_all(&words).unwrap();
-        std::fs::write(words.join("ww.aff"), "SET UTF-8\n").unwrap();
         let dic: Vec<String> = (0..20_000).map(|i| format!("word{i}")).collect();
-        std::fs::write(words.join("ww.dic"), format!("20000\n{}\n", dic.join("\n"))).unwrap();
+        let dic = format!("20000\n{}\n", dic.join("\n"));
+        let (dir, _) = project_dictionary("ww", "SET UTF-8\n", &dic);
         let spellers: Vec<Arc<Speller>> = std::thread::scope(|scope| {
             let asking: Vec<_> = (0..4)
                 .map(|_| scope.spawn(|| load(dir.path(), "ww", "ww").unwrap()))
