@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use serde_json::{Map, Value};
@@ -22,10 +23,20 @@ type KeysByLocale = BTreeMap<String, Vec<Vec<String>>>;
 
 /// Per-project resources of the locale rules, shared by every email of a build.
 pub struct Resources {
-    spellers: BTreeMap<String, OnceLock<Result<Arc<Speller>, String>>>,
+    spellers: BTreeMap<String, DictionarySlot>,
     unused: OnceLock<KeysByLocale>,
     /// The first email of each locale in the current selection.
     carriers: RwLock<BTreeMap<String, EmailId>>,
+}
+
+/// One locale's dictionary, loaded once per project.
+#[derive(Default)]
+struct DictionarySlot {
+    /// The dictionary, or why it could not be read.
+    speller: OnceLock<Result<Arc<Speller>, String>>,
+    /// Whether a build's loader thread is reading it now: an email that needs it meanwhile
+    /// builds other emails rather than wait idle.
+    loading: AtomicBool,
 }
 
 /// One email, as the locale rules see it.
@@ -53,7 +64,7 @@ impl Resources {
             spellers: project
                 .locales
                 .codes()
-                .map(|code| (code.to_string(), OnceLock::new()))
+                .map(|code| (code.to_string(), DictionarySlot::default()))
                 .collect(),
             unused: OnceLock::new(),
             carriers: RwLock::new(BTreeMap::new()),
@@ -73,10 +84,19 @@ impl Resources {
     }
 
     /// The dictionary of locale `code`, loaded on first use (by whichever thread asks first;
-    /// the others wait for it); `None` for a locale the project does not have.
+    /// the others wait for it); `None` for a locale the project does not have. While the
+    /// build's loader thread reads it, an email thread builds other emails of the build before
+    /// it waits ([`crate::build::build_others_until`]): on a small build every email needs
+    /// the dictionary before the loader is done.
     fn speller(&self, project: &Project, code: &str) -> Option<&Result<Arc<Speller>, String>> {
-        let cell = self.spellers.get(code)?;
-        Some(cell.get_or_init(|| spelling::load(&project.root, code, project.locales.cldr(code))))
+        let slot = self.spellers.get(code)?;
+        if slot.loading.load(Ordering::Acquire) {
+            crate::build::build_others_until(|| slot.speller.get().is_some());
+        }
+        Some(
+            slot.speller
+                .get_or_init(|| spelling::load(&project.root, code, project.locales.cldr(code))),
+        )
     }
 
     /// Loads the dictionary of locale `code` now, unless the project turns spelling off: a
@@ -85,9 +105,13 @@ impl Resources {
     pub fn load_dictionary(&self, project: &Project, code: &str) {
         let off = checks::severity_of("spelling.word", &project.config, &BTreeMap::new())
             == Severity::Off;
-        if !off {
-            self.speller(project, code);
-        }
+        let Some(slot) = self.spellers.get(code).filter(|_| !off) else {
+            return;
+        };
+        slot.loading.store(true, Ordering::Release);
+        slot.speller
+            .get_or_init(|| spelling::load(&project.root, code, project.locales.cldr(code)));
+        slot.loading.store(false, Ordering::Release);
     }
 
     /// Whether `email` carries its locale's project-wide findings: it is the first of its
@@ -234,7 +258,7 @@ mod tests {
         assert!(turkish_input(&project, &resources));
         resources.load_dictionary(&project, "tr");
         assert!(
-            resources.spellers["tr"].get().is_none(),
+            resources.spellers["tr"].speller.get().is_none(),
             "neither an email nor the build's loader read the dictionary"
         );
     }

@@ -506,11 +506,13 @@ impl Pipeline {
             fixture: fixture.to_string(),
         };
         let data = crate::sanitize::data(data);
-        IN_EMAIL.with(|f| f.set(true));
+        // an email built while another on this thread waits for its dictionary leaves the
+        // mark as it found it
+        let outer = IN_EMAIL.replace(true);
         let result = catch_unwind(AssertUnwindSafe(|| {
             self.run_steps(template, locale, fixture, &data)
         }));
-        IN_EMAIL.with(|f| f.set(false));
+        IN_EMAIL.set(outer);
         let (content, mut findings) = match result {
             Ok(Ok((content, findings, headers))) => (Some((content, headers)), findings),
             Ok(Err(finding)) => (None, vec![finding]),
