@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
-use anstream::{eprintln, println};
+use anstream::eprintln;
 use anstyle::{AnsiColor, Style};
 use letterpress::build::Report;
 use letterpress::checks::Rule;
@@ -48,6 +48,40 @@ fn occurrences(report: &Report) -> HashMap<&Finding, usize> {
 /// emails (one typo seen in every locale × fixture, a brand problem) is printed once, under
 /// the first email, with the count; the other emails say it was shown above.
 pub fn human(report: &Report, strict: bool, wrote: Option<&Path>, write: bool, took: Duration) {
+    // one stream for the whole report, buffered: anstream's println! looks up the terminal and
+    // the colour settings again for every line, and writes each line on its own
+    let stdout = std::io::stdout();
+    let choice = anstream::AutoStream::choice(&stdout);
+    let buffered: Box<dyn std::io::Write> = Box::new(std::io::BufWriter::new(stdout.lock()));
+    let mut out = anstream::AutoStream::new(buffered, choice);
+    match emails_and_findings(&mut out, report).and_then(|()| std::io::Write::flush(&mut out)) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("letterpress: could not print the report: {e}");
+        }
+        _ => {}
+    }
+    drop(out);
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let failed = report.fails(strict);
+    let verdict = match (failed, write, wrote) {
+        (true, true, _) => "build failed: the previous output was left as it was".to_string(),
+        (true, false, _) => "check failed".to_string(),
+        (false, _, Some(out)) => format!("wrote {}", out.display()),
+        (false, _, None) => "check passed".to_string(),
+    };
+    let style = if failed { RED } else { GREEN };
+    eprintln!(
+        "{}{} emails, {errors} errors, {warnings} warnings in {:.2}s: {verdict}{}",
+        style.render(),
+        report.emails.len(),
+        took.as_secs_f64(),
+        style.render_reset()
+    );
+}
+
+/// The lines of [`human`] above its summary: each email, and its findings beneath.
+fn emails_and_findings(out: &mut impl std::io::Write, report: &Report) -> std::io::Result<()> {
     let counts = occurrences(report);
     let mut shown: HashSet<&Finding> = HashSet::new();
     for email in &report.emails {
@@ -60,14 +94,15 @@ pub fn human(report: &Report, strict: bool, wrote: Option<&Path>, write: bool, t
             .summary
             .as_ref()
             .map_or_else(|| "-".to_string(), |s| kb(s.html_bytes));
-        println!(
+        writeln!(
+            out,
             "{}{label}{} {:<28} {:<5} {:<22} {DIM}{size:>9}{DIM:#}",
             style.render(),
             style.render_reset(),
             email.id.template,
             email.id.locale,
             email.id.fixture
-        );
+        )?;
         let mut above = 0;
         for finding in &email.findings {
             if !shown.insert(finding) {
@@ -89,37 +124,25 @@ pub fn human(report: &Report, strict: bool, wrote: Option<&Path>, write: bool, t
                 2 => " (and in 1 more email)".to_string(),
                 n => format!(" (and in {} more emails)", n - 1),
             };
-            println!(
+            writeln!(
+                out,
                 "       {at}{}{}{} [{}] {}{DIM}{also}{DIM:#}",
                 style.render(),
                 finding.severity,
                 style.render_reset(),
                 finding.rule,
                 finding.message
-            );
+            )?;
         }
         if above > 0 {
             let plural = if above == 1 { "" } else { "s" };
-            println!("       {DIM}{above} finding{plural} shown above{DIM:#}");
+            writeln!(
+                out,
+                "       {DIM}{above} finding{plural} shown above{DIM:#}"
+            )?;
         }
     }
-    let errors = report.count(Severity::Error);
-    let warnings = report.count(Severity::Warning);
-    let failed = report.fails(strict);
-    let verdict = match (failed, write, wrote) {
-        (true, true, _) => "build failed: the previous output was left as it was".to_string(),
-        (true, false, _) => "check failed".to_string(),
-        (false, _, Some(out)) => format!("wrote {}", out.display()),
-        (false, _, None) => "check passed".to_string(),
-    };
-    let style = if failed { RED } else { GREEN };
-    eprintln!(
-        "{}{} emails, {errors} errors, {warnings} warnings in {:.2}s: {verdict}{}",
-        style.render(),
-        report.emails.len(),
-        took.as_secs_f64(),
-        style.render_reset()
-    );
+    Ok(())
 }
 
 fn kb(bytes: usize) -> String {
