@@ -81,20 +81,32 @@ thread_local! {
 /// On a small build every email reaches the spelling rule before the loader has read the
 /// dictionary (`en_US` takes 12–35 ms): without this both email threads sat idle for that
 /// long, a quarter of the build of the 34 official MJML templates.
+///
+/// The work taken meanwhile is not part of the waiting email: the thread is not marked as
+/// building one while it runs (a panic there is the panic hook's to report, not the email's).
 pub(crate) fn build_others_until(ready: impl Fn() -> bool) {
-    /// Takes this thread's email back off the count however the work below ends.
-    struct Resume(usize);
+    /// Takes this thread's email back off the count, and gives the thread back its mark,
+    /// however the work below ends.
+    struct Resume {
+        aside: usize,
+        in_email: bool,
+    }
     impl Drop for Resume {
         fn drop(&mut self) {
-            PUT_ASIDE.set(self.0);
+            PUT_ASIDE.set(self.aside);
+            crate::pipeline::mark_email_thread(self.in_email);
         }
     }
     let aside = PUT_ASIDE.get();
     if aside >= MAX_PUT_ASIDE {
         return;
     }
+    let _resume = Resume {
+        aside,
+        in_email: crate::pipeline::in_email_pipeline(),
+    };
     PUT_ASIDE.set(aside + 1);
-    let _resume = Resume(aside);
+    crate::pipeline::mark_email_thread(false);
     while !ready() && rayon::yield_now() == Some(rayon::Yield::Executed) {}
 }
 
@@ -202,6 +214,28 @@ mod tests {
             after, 0,
             "the pool's thread counts no email aside once all are done"
         );
+    }
+
+    #[test]
+    fn work_taken_meanwhile_is_not_marked_as_the_waiting_email() {
+        let ready = AtomicBool::new(false);
+        let (marked_meanwhile, marked_after) = one_thread().install(|| {
+            crate::pipeline::mark_email_thread(true);
+            let (after, meanwhile) = rayon::join(
+                || {
+                    build_others_until(|| ready.load(Ordering::Acquire));
+                    crate::pipeline::in_email_pipeline()
+                },
+                || {
+                    ready.store(true, Ordering::Release);
+                    crate::pipeline::in_email_pipeline()
+                },
+            );
+            crate::pipeline::mark_email_thread(false);
+            (meanwhile, after)
+        });
+        assert!(!marked_meanwhile, "the other job ran unmarked");
+        assert!(marked_after, "the waiting email got its mark back");
     }
 
     #[test]

@@ -108,10 +108,17 @@ impl Resources {
         let Some(slot) = self.spellers.get(code).filter(|_| !off) else {
             return;
         };
+        /// Lowers the flag however the load ends (a panic in it included).
+        struct Loaded<'a>(&'a AtomicBool);
+        impl Drop for Loaded<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
         slot.loading.store(true, Ordering::Release);
+        let _loaded = Loaded(&slot.loading);
         slot.speller
             .get_or_init(|| spelling::load(&project.root, code, project.locales.cldr(code)));
-        slot.loading.store(false, Ordering::Release);
     }
 
     /// Whether `email` carries its locale's project-wide findings: it is the first of its
