@@ -167,7 +167,7 @@ pub fn entry(email: &Email, _config: &Config) -> Option<Entry> {
         html_bytes: summary.html_bytes,
         text_bytes: summary.text_bytes,
         sha256: summary.sha256_hex(),
-        headers: headers.clone(),
+        headers: Headers::clone(headers),
         assets: summary
             .assets
             .iter()

@@ -68,8 +68,9 @@ pub struct Summary {
     pub text_bytes: usize,
     /// sha256 of the HTML (written in hex where it is shown: see [`Summary::sha256_hex`]).
     pub sha256: [u8; 32],
-    /// From, Reply-To and the unsubscribe headers.
-    pub headers: Headers,
+    /// From, Reply-To and the unsubscribe headers: the same for every email of a template,
+    /// so shared between them (about 200 bytes an email otherwise).
+    pub headers: Arc<Headers>,
     /// The `To` of the sample message (from the fixture's customer, else an example address).
     pub recipient: Mailbox,
     /// Files of `assets/` the email references.
@@ -88,7 +89,7 @@ impl Summary {
             })
     }
 
-    fn of(content: &Content, headers: Headers, recipient: Mailbox) -> Summary {
+    fn of(content: &Content, headers: Arc<Headers>, recipient: Mailbox) -> Summary {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(content.html.as_bytes());
         Summary {
@@ -171,6 +172,8 @@ pub struct Pipeline {
     contracts: BTreeMap<String, OnceLock<Contract>>,
     /// The shape of each template's data, found on first use.
     shapes: BTreeMap<String, OnceLock<Result<Arc<Shape>, NotCompiled>>>,
+    /// The headers of each template's emails, resolved on first use.
+    headers: BTreeMap<String, OnceLock<Arc<Headers>>>,
     /// Locales whose file lacks a string of the default locale (see
     /// [`crate::locale::Locales::has_gaps`]).
     locales_with_gaps: std::collections::BTreeSet<String>,
@@ -251,6 +254,7 @@ impl Pipeline {
             .collect();
         let contracts = per_template(&project);
         let shapes = per_template(&project);
+        let headers = per_template(&project);
         let locales_with_gaps = project
             .locales
             .codes()
@@ -270,6 +274,7 @@ impl Pipeline {
             use_programs: true,
             contracts,
             shapes,
+            headers,
         })
     }
 
@@ -541,13 +546,19 @@ impl Pipeline {
         locale: &str,
         fixture: &str,
         data: &Map<String, Value>,
-    ) -> Result<(Content, Vec<Finding>, Headers), Finding> {
+    ) -> Result<(Content, Vec<Finding>, Arc<Headers>), Finding> {
         let front = template.front.as_ref().map_err(Clone::clone)?;
         let made = match self.made_from_program(template, locale, data) {
             Some(made) => made,
             None => self.render_directly(template, locale, data)?,
         };
-        let headers = headers::resolve(front, &self.project.config, &self.project.brand);
+        let headers = once(&self.headers, &template.name, || {
+            Arc::new(headers::resolve(
+                front,
+                &self.project.config,
+                &self.project.brand,
+            ))
+        });
         let sources: Vec<&SourceFile> = std::iter::once(&template.body)
             .chain(&self.project.shared)
             .collect();

@@ -321,7 +321,7 @@ pub fn email_fields(email: &Email) -> Map<String, Value> {
         "preheader": content.map(|c| c.preheader.clone()),
         "html": content.map(|c| c.html.clone()),
         "text": content.map(|c| c.text.clone()),
-        "headers": email.summary.as_ref().map(|s| &s.headers),
+        "headers": email.summary.as_ref().map(|s| &*s.headers),
         "findings": email.findings,
     });
     match value {
