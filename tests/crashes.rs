@@ -116,9 +116,13 @@ fn deep_html_inside_text_and_raw_is_a_finding() {
 #[test]
 fn a_loop_that_prints_too_much_is_stopped() {
     let project = Project::minimal();
+    // a kilobyte a turn: the output bound (4 MB) is reached in milliseconds, far inside the
+    // time limit (5 s) even in a debug build on a busy machine; one letter a turn took about
+    // 4 s there, and a busy run passed the time limit first
+    let kilobyte = "x".repeat(1000);
     project.write(
         "templates/loop.mjml",
-        "---\nsubject: Loops\n---\n<mjml><mj-body><mj-section><mj-column><mj-text>{% for i in range(end=100000) %}{% for j in range(end=100000) %}x{% endfor %}{% endfor %}</mj-text></mj-column></mj-section></mj-body></mjml>\n",
+        &format!("---\nsubject: Loops\n---\n<mjml><mj-body><mj-section><mj-column><mj-text>{{% for i in range(end=100000) %}}{{% for j in range(end=100000) %}}{kilobyte}{{% endfor %}}{{% endfor %}}</mj-text></mj-column></mj-section></mj-body></mjml>\n"),
     );
     let run = project.run(&["check", "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
