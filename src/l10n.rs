@@ -39,6 +39,14 @@ struct DictionarySlot {
     loading: AtomicBool,
 }
 
+impl DictionarySlot {
+    /// The dictionary of locale `code`, read on the first call (others wait for that read).
+    fn get_or_load(&self, project: &Project, code: &str) -> &Result<Arc<Speller>, String> {
+        (self.speller)
+            .get_or_init(|| spelling::load(&project.root, code, project.locales.cldr(code)))
+    }
+}
+
 /// One email, as the locale rules see it.
 pub struct Email<'a> {
     /// Its template.
@@ -93,10 +101,7 @@ impl Resources {
         if slot.loading.load(Ordering::Acquire) {
             crate::build::build_others_until(|| slot.speller.get().is_some());
         }
-        Some(
-            slot.speller
-                .get_or_init(|| spelling::load(&project.root, code, project.locales.cldr(code))),
-        )
+        Some(slot.get_or_load(project, code))
     }
 
     /// Loads the dictionary of locale `code` now, unless the project turns spelling off: a
@@ -117,8 +122,7 @@ impl Resources {
         }
         slot.loading.store(true, Ordering::Release);
         let _loaded = Loaded(&slot.loading);
-        slot.speller
-            .get_or_init(|| spelling::load(&project.root, code, project.locales.cldr(code)));
+        slot.get_or_load(project, code);
     }
 
     /// Whether `email` carries its locale's project-wide findings: it is the first of its

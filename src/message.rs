@@ -152,7 +152,7 @@ fn digest(email: &Parts, extra: &[u8]) -> String {
         hash.update(field.as_bytes());
     }
     hash.update(extra);
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::pipeline::lower_hex(&hash.finalize())
 }
 
 /// The MIME boundary: from the content alone (not the recipient), so a delivery keeps the

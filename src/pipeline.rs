@@ -80,13 +80,7 @@ pub struct Summary {
 impl Summary {
     /// The sha256 of the HTML in lowercase hex, as the manifest writes it.
     pub fn sha256_hex(&self) -> String {
-        use std::fmt::Write;
-        self.sha256
-            .iter()
-            .fold(String::with_capacity(64), |mut hex, byte| {
-                let _ = write!(hex, "{byte:02x}");
-                hex
-            })
+        lower_hex(&self.sha256)
     }
 
     fn of(content: &Content, headers: Arc<Headers>, recipient: Mailbox) -> Summary {
@@ -103,6 +97,18 @@ impl Summary {
             assets: content.assets.clone(),
         }
     }
+}
+
+/// `bytes` in lowercase hex, two digits a byte (a digest as the manifest and the sample
+/// message's Message-ID and MIME boundary write it).
+pub(crate) fn lower_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(2 * bytes.len()), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 /// One email's result: its content when it could be built, and its findings.
