@@ -517,13 +517,11 @@ impl Pipeline {
             fixture: fixture.to_string(),
         };
         let data = crate::sanitize::data(data);
-        // an email built while another on this thread waits for its dictionary leaves the
-        // mark as it found it
-        let outer = IN_EMAIL.replace(true);
+        IN_EMAIL.with(|f| f.set(true));
         let result = catch_unwind(AssertUnwindSafe(|| {
             self.run_steps(template, locale, fixture, &data)
         }));
-        IN_EMAIL.set(outer);
+        IN_EMAIL.with(|f| f.set(false));
         let (content, mut findings) = match result {
             Ok(Ok((content, findings, headers))) => (Some((content, headers)), findings),
             Ok(Err(finding)) => (None, vec![finding]),
