@@ -56,14 +56,16 @@ read -r m m_med <<<"$(timed "$mjml" "$work"/project/templates/*.mjml -o "$work/m
 read -r p p_med <<<"$(timed one_per_process)"
 read -r l l_med <<<"$(timed "$repo/target/release/letterpress" build --project "$work/project")"
 read -r s s_med <<<"$(timed "$repo/target/release/letterpress" build --project "$work/nospell")"
-read -r f f_med <<<"$(timed "$repo/target/release/examples/mrml_floor" "$work/project/templates" "$work/floor-out")"
+floor=("$repo/target/release/examples/mrml_floor" "$work/project/templates" "$work/floor-out")
+floor_said=$("${floor[@]}" 2>&1) # how many files raw mrml compiled (also a warm-up)
+read -r f f_med <<<"$(timed "${floor[@]}")"
 ratio() { awk "BEGIN{printf \"%.0f\", $1/($2>0?$2:1)}"; }
 echo "$n templates, $runs runs each (best / median):"
 echo "  mjml CLI, all files in one process:   ${m} / ${m_med} ms ($(( m / n )) ms a template at best)"
 echo "  mjml CLI, one process per template:   ${p} / ${p_med} ms ($(( p / n )) ms a template at best)"
 echo "  letterpress build (compile, inline, plaintext, all checks, manifest): ${l} / ${l_med} ms"
 echo "  letterpress build, spelling.word off:                         ${s} / ${s_med} ms"
-echo "  mrml alone, parse and render only (the floor):               ${f} / ${f_med} ms ($("$repo/target/release/examples/mrml_floor" "$work/project/templates" "$work/floor-out" 2>&1))"
+echo "  mrml alone, parse and render only (the floor):               ${f} / ${f_med} ms (${floor_said})"
 echo "  speed-up, best: $(ratio "$m" "$l")x against one mjml process, $(ratio "$p" "$l")x against one per template"
 echo "  speed-up, median: $(ratio "$m_med" "$l_med")x against one mjml process, $(ratio "$p_med" "$l_med")x against one per template"
 echo "  against one mjml process, median: $(ratio "$m_med" "$s_med")x with spelling off, $(ratio "$m_med" "$f_med")x for mrml alone"
